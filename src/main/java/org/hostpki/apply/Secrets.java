@@ -23,6 +23,7 @@ import org.hostpki.files.InputKind;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PasswordSource;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.TerminalText;
 
@@ -241,8 +242,8 @@ public final class Secrets {
       throw new HostpkiException(
           name + " is owned by " + owner + ", not by the user running"
               + " hostpki (" + userName + ")" + (userName.equals(ROOT) ? "" : " or root")
-              + "; its owner could change the password hostpki uses. Run: chown " + userName + " "
-              + TerminalText.escape(file.toString()));
+              + "; its owner could change the password hostpki uses. Run: "
+              + TerminalText.escape(ShellCommand.of("chown", userName, file)));
     }
     Set<PosixFilePermission> perms = attributes.permissions();
     if (perms.contains(PosixFilePermission.OTHERS_READ)

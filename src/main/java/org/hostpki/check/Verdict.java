@@ -15,6 +15,7 @@ import org.hostpki.model.DurationText;
 import org.hostpki.model.ExpiryThreshold;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.PendingHook;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.Percentage;
 import org.hostpki.plan.Change;
@@ -326,9 +327,9 @@ public record Verdict(
             ? "hostpki apply (and watch) renews it: run it on the CA host and publish the CRL (hostpki export crl)"
             : "no CRL of the previous CA can be written now (its key is gone): end its trust early"
                 + " instead: have the hosts of its certificates signed anew (hostpki sign), remove"
-                + " ca.rotation.overlap from " + source + " and run hostpki apply -f " + source + " ("
+                + " ca.rotation.overlap from " + source + " and run " + ShellCommand.hostpki("apply", "-f", source) + " ("
                 + StoreLayout.CA_PREVIOUS_CERT + " leaves the trust bundle, this CRL the store), hand clients"
-                + " the new one (hostpki export -f " + source + " trust-bundle), and put"
+                + " the new one (" + ShellCommand.hostpki("export", "-f", source, "trust-bundle") + "), and put"
                 + " ca.rotation.overlap back";
     if (!now.isBefore(next)) {
       return new CrlVerdict(file, crl, Status.CRITICAL, Optional.of(warningFrom), Optional.of(

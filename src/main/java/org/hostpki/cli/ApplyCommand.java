@@ -13,6 +13,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.TerminalText;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.plan.Intent;
@@ -273,8 +274,8 @@ final class ApplyCommand extends StoreCommand implements Callable<Integer> {
     List<String> links = result.restoredLinks().stream().map(TerminalText::escape).toList();
     if (result.heldBy().isPresent() && !plan.isEmpty()) {
       out().println(
-          "Held by rollback at " + PlanText.time(result.heldBy().get().at()) + "; run `hostpki apply -f "
-              + file + "` to release it. Nothing above was applied" + (links.isEmpty() ? "." : " but the links."));
+          "Held by rollback at " + PlanText.time(result.heldBy().get().at()) + "; run `"
+              + ShellCommand.hostpki("apply", "-f", file) + "` to release it. Nothing above was applied" + (links.isEmpty() ? "." : " but the links."));
     }
     result.generation().ifPresent(g -> out().println(
         "Applied: store " + desired.store().path() + " is now at generation " + g + "."));

@@ -2,6 +2,7 @@ package org.hostpki.cli;
 
 import java.nio.file.Files;
 import java.util.Optional;
+import org.hostpki.model.ShellCommand;
 import picocli.CommandLine;
 
 /**
@@ -52,7 +53,7 @@ record DesiredStateFile(String file, Optional<String> from) {
         spec.commandLine(),
         "no desired-state file: name one (" + spec.qualifiedName() + " FILE"
             + (spec.findOption("-f") != null ? ", or -f FILE" : "") + "), set "
-            + VARIABLE + ", or write " + DEFAULT + " ('hostpki init -o " + DEFAULT
+            + VARIABLE + ", or write " + DEFAULT + " ('" + ShellCommand.hostpki("init", "-o", DEFAULT)
             + "' starts one)");
   }
 

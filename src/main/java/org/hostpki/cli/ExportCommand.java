@@ -12,7 +12,7 @@ import org.hostpki.model.CrlUrl;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.CertificationRequest;
@@ -146,9 +146,9 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
    * which words it takes.
    */
   static String missingWhat(String file) {
-    String named = file == null ? "" : " " + file; // escaped where usage errors are printed
-    return "missing WHAT: say what to export, one of " + WHATS + " (hostpki export" + named
-        + " ca-cert)";
+    // escaped where usage errors are printed
+    Object[] words = file == null ? new Object[] {"export", "ca-cert"} : new Object[] {"export", file, "ca-cert"};
+    return "missing WHAT: say what to export, one of " + WHATS + " (" + ShellCommand.hostpki(words) + ")";
   }
 
   /** Whether an argument that is no WHAT names a desired-state file: an existing file, or *.yaml. */
@@ -222,8 +222,8 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       err().println(
           "note: the server certificate is re-issued when the host's names or addresses change, at"
               + " renewal and when the CA changes: a client that trusts this certificate itself"
-              + " refuses the server from then on; have clients trust its CA instead (hostpki export"
-              + " ca-cert -f " + ShellWord.of(String.valueOf(file)) + ")");
+              + " refuses the server from then on; have clients trust its CA instead ("
+              + ShellCommand.hostpki("export", "ca-cert", "-f", file) + ")");
     }
     if (what == What.TRUST_BUNDLE) {
       ExportNotes.notAnchoringTheServer(directory, content).ifPresent(err()::println);
@@ -232,11 +232,12 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
       // A browser given only ca.crt now refuses the server once it moves to the new CA.
       err().println(
           "note: a CA rotation is under way: the server moves to the new CA at the end of the"
-              + " overlap; have clients trust it too now: hostpki export ca-next-cert -f "
-              + file + " -o FILE");
+              + " overlap; have clients trust it too now: "
+              + ShellCommand.hostpki("export", "ca-next-cert", "-f", file) + " -o FILE");
     }
     if (output.json()) {
       outputFile.ifPresent(f -> f.write(result));
+      outputFile.flatMap(f -> nameNote(f.path())).ifPresent(err()::println);
       out().print(document);
       out().flush();
       return ExitCodes.OK;
@@ -261,8 +262,31 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     } else {
       outputFile.get().write(result);
       err().println("Wrote " + what.word + " to " + outputFile.get().path() + " (" + form() + ")");
+      nameNote(outputFile.get().path()).ifPresent(err()::println);
     }
     return ExitCodes.OK;
+  }
+
+  /**
+   * A note when the name written says the other form: DER in a {@code .pem} file, PEM in a {@code
+   * .der}, {@code .p7b} or {@code .p7c} one. Tools and people go by the name (Windows opens a .p7b
+   * as PKCS#7, a web server's pem option expects text), so the file would be misread; the name is
+   * the user's choice, so a note, not a refusal. {@code .crt}, {@code .cer}, {@code .crl} and
+   * {@code .csr} are used for both forms and get none.
+   */
+  private Optional<String> nameNote(Path file) {
+    String name = String.valueOf(file.getFileName()).toLowerCase(java.util.Locale.ROOT);
+    if (der && name.endsWith(".pem")) {
+      return Optional.of(
+          "note: " + file + " holds " + form() + " (binary), but a .pem name says PEM text: name it ."
+              + (chainLike() ? "p7b" : "der") + ", or export without --der for PEM");
+    }
+    if (!der && (name.endsWith(".der") || name.endsWith(".p7b") || name.endsWith(".p7c"))) {
+      return Optional.of(
+          "note: " + file + " holds PEM text, but a " + name.substring(name.lastIndexOf('.'))
+              + " name says DER (binary): export with --der for that, or name it .pem");
+    }
+    return Optional.empty();
   }
 
   private static byte[] concat(byte[] first, byte[] second) {
@@ -342,11 +366,11 @@ final class ExportCommand extends StoreCommand implements Callable<Integer> {
     if (what == What.CRL) {
       return crlDeclared
           ? ": with ca.crl declared, hostpki apply writes it as soon as the CA exists (empty until"
-              + " a revoke); run 'hostpki apply -f " + file + "'"
+              + " a revoke); run '" + ShellCommand.hostpki("apply", "-f", file) + "'"
           : ": hostpki revoke writes the CRL of a fleet CA, and nothing was revoked with this"
               + " store's CA yet (with ca.crl declared, apply writes an empty one from the start)";
     }
-    return "; run 'hostpki apply -f " + file + "' first";
+    return "; run '" + ShellCommand.hostpki("apply", "-f", file) + "' first";
   }
 
   private String form() {

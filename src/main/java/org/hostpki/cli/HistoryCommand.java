@@ -3,6 +3,7 @@ package org.hostpki.cli;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.hostpki.model.DateText;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.store.StoreDirectory;
@@ -52,7 +53,7 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
     TerminalLines text = new TerminalLines();
     if (generations.isEmpty()) {
       text.add("Store ").add(store.directory()).add(" has no generations yet: run")
-          .add(" 'hostpki apply -f ").add(file).add("' to write the first.").end();
+          .add(" '").add(ShellCommand.hostpki("apply", "-f", file)).add("' to write the first.").end();
     } else {
       text.add("Store ").add(store.directory()).add(" keeps ").add(generations.size())
           .add(generations.size() == 1 ? " generation" : " generations")
@@ -65,15 +66,15 @@ final class HistoryCommand extends StoreCommand implements Callable<Integer> {
         text.add("    server   ").add(g.serverText()).end();
       }
       if (generations.stream().noneMatch(GenerationSummary::current)) {
-        text.end().add("No generation is current (..data is missing or broken): 'hostpki rollback -f ")
-            .add(file).add("' activates ")
+        text.end().add("No generation is current (..data is missing or broken): '")
+            .add(ShellCommand.hostpki("rollback", "-f", file)).add("' activates ")
             .add(store.restorable().filter(g -> !g.equals(generations.get(0).name()))
                 .map(g -> g + " (not the newest, " + generations.get(0).name() + ", which an"
                     + " interrupted write left and never made current)")
                 .orElse("the newest"))
             .add(".").end();
       } else if (generations.size() > 1) {
-        text.end().add("* current. 'hostpki rollback -f ").add(file)
+        text.end().add("* current. '").add(ShellCommand.hostpki("rollback", "-f", file))
             .add(" [--to GENERATION]' activates another (default: the one before).").end();
       }
     }

@@ -12,7 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.hostpki.check.Status;
 import org.hostpki.model.HostpkiException;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -481,7 +481,7 @@ public final class HostpkiCommand implements Runnable {
     line.add(args.get(at));
     args.subList(0, at).stream().filter(a -> !LEADING_OPTIONS.contains(a)).forEach(line::add);
     line.addAll(args.subList(at + 1, args.size()));
-    return Optional.of(String.join(" ", line.stream().map(ShellWord::of).toList()));
+    return Optional.of(ShellCommand.of(line));
   }
 
   /** The terminal's columns for a line that must not wrap: COLUMNS when it is set, else 80. */

@@ -26,6 +26,7 @@ import org.hostpki.model.HostSpec;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ServerSpec;
 import org.hostpki.model.IpAddresses;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.TerminalText;
 import org.hostpki.store.OutputFile;
 import picocli.CommandLine;
@@ -131,8 +132,10 @@ final class InitCommand implements Callable<Integer> {
         "edit it, or choose another name with -o FILE (" + spec.qualifiedName() + " -o - prints it)");
     err.println("Wrote " + file.path() + ": a desired state for " + (undetected.isPresent() ? "this host (set host.hostname in it)" : named(host))
         + (noAddresses.isPresent() ? " (set host.addresses or host.ignoreInterfaces in it)" : "") + ".");
-    String shown = target == null ? "" : " " + named; // the default is where commands look
-    err.println("Next: edit it, then 'hostpki validate" + shown + "' and 'hostpki plan" + shown + "'.");
+    // The default is where commands look; another file is named.
+    Object[] validate = target == null ? new Object[] {"validate"} : new Object[] {"validate", named};
+    Object[] plan = target == null ? new Object[] {"plan"} : new Object[] {"plan", named};
+    err.println("Next: edit it, then '" + ShellCommand.hostpki(validate) + "' and '" + ShellCommand.hostpki(plan) + "'.");
     err.flush();
     return ExitCodes.OK;
   }

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanInput;
 import org.hostpki.plan.PlanJson;
@@ -85,7 +85,7 @@ final class PlanCommand extends StoreCommand implements Callable<Integer> {
       saveTo.get().write(saved(observation, replacing).concat("\n").getBytes(StandardCharsets.UTF_8));
       if (!json) {
         out().println(
-            "Saved the plan to " + saveTo.get().path() + "; apply it with: hostpki apply -f " + ShellWord.of(String.valueOf(file)) + " --plan " + out);
+            "Saved the plan to " + saveTo.get().path() + "; apply it with: " + ShellCommand.hostpki("apply", "-f", file, "--plan", out));
       }
     }
     if (toStandardOutput) {

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
@@ -53,8 +54,8 @@ final class ReplacedCaNotice {
               + " is for a suspected key compromise); generation " + to + " holds the CA it replaced ("
               + TerminalText.escape(ca.get(0).facts().subjectDn()) + ", sha256 "
               + ca.get(0).fingerprint().colonHex() + "), which now signs again and stays after the"
-              + " next 'hostpki apply -f " + file + "'. If its key may have been compromised, run"
-              + " 'hostpki apply -f " + file + " --replace ca' again (clients must then trust the new"
+              + " next '" + ShellCommand.hostpki("apply", "-f", file) + "'. If its key may have been compromised,"
+              + " run '" + ShellCommand.hostpki("apply", "-f", file, "--replace", "ca") + "' again (clients must then trust the new"
               + " CA)");
     } catch (HostpkiException | InvalidMaterialException e) {
       return Optional.empty(); // the summary already says what cannot be read

@@ -16,7 +16,7 @@ import org.hostpki.model.CrlFacts;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevocationReason;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
@@ -218,9 +218,9 @@ final class RevokeCommand extends StoreCommand implements Callable<Integer> {
               + ": ca.crl number " + crl.number().map(BigInteger::toString).orElse("?") + " lists "
               + crl.revoked().size() + " certificate(s), next update "
               + crl.nextUpdate().map(DateText::of).orElse("none") + " (generation "
-              + revoked.generation().orElse("?") + "); publish it: hostpki export -f "
-              + ShellWord.of(file)
-              + " crl --der -o FILE");
+              + revoked.generation().orElse("?") + "); publish it: "
+              + ShellCommand.hostpki("export", "-f", file, "crl", "--der")
+              + " -o FILE");
     }
     if (output.json()) {
       JsonWriter w = new JsonWriter().beginObject();

@@ -18,6 +18,7 @@ import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.PendingHook;
 import org.hostpki.model.RollbackHold;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalLines;
 import org.hostpki.json.JsonWriter;
@@ -137,8 +138,8 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     if (store.generations().isEmpty()) {
       // Checked before locking, which would create the store directory.
       throw new HostpkiException(
-          "store " + store.directory() + " has no generations to roll back to; 'hostpki apply -f "
-              + file + "' writes the first");
+          "store " + store.directory() + " has no generations to roll back to; '"
+              + ShellCommand.hostpki("apply", "-f", file) + "' writes the first");
     }
     Optional<Switch> switched;
     StoreLock lock =
@@ -277,8 +278,8 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
           "generation " + generation + " holds a server certificate that expired at "
               + PlanText.time(certificates.get(0).facts().notAfter()) + " ("
               + store.directory().resolve(StoreLayout.SERVER_CERT) + "): clients refuse it, and"
-              + " unattended runs leave it as it is while the rollback holds. Run 'hostpki apply -f "
-              + file + "' to release the hold and issue a new one");
+              + " unattended runs leave it as it is while the rollback holds. Run '"
+              + ShellCommand.hostpki("apply", "-f", file) + "' to release the hold and issue a new one");
     } catch (HostpkiException | InvalidMaterialException e) {
       return Optional.empty(); // the summary already says the certificate cannot be read
     }
@@ -362,7 +363,7 @@ final class RollbackCommand extends StoreCommand implements Callable<Integer> {
     if (next.isPresent() && next.get().isEmpty()) {
       text.add("The store matches the desired state: the next 'hostpki apply' changes nothing.").end();
     } else if (next.isPresent()) {
-      text.end().add("Held: until a person runs 'hostpki apply -f ").add(file).add("', unattended")
+      text.end().add("Held: until a person runs '").add(ShellCommand.hostpki("apply", "-f", file)).add("', unattended")
           .add(" runs ('hostpki watch', 'apply --unattended' from the timer) leave the store at")
           .add(" this generation. The store no longer matches the desired state: unless the")
           .add(" desired state is changed first, that apply releases the hold and makes these")

@@ -89,8 +89,9 @@ final class StandardOutput extends FilterOutputStream {
    * The exit code of a run that ended with {@code code} and whose standard output failed as {@code
    * failure} says. Success becomes 1; a code that already says something is not done (changes
    * pending, a hook failed, a usage error, Nagios' WARNING or CRITICAL) stays, as it is still
-   * true. The message says that the command itself ran: {@code hostpki apply >> /full/log}
-   * applied, and exit 1 otherwise means that nothing on disk changed.
+   * true. The message says that the command itself ran, in words true for every command: {@code
+   * hostpki apply >> /full/log} applied, {@code hostpki status > /dev/full} changed nothing; exit 1
+   * otherwise means that nothing on disk changed.
    */
   static int exitCode(int code, Optional<String> failure, PrintWriter err) {
     if (failure.isEmpty()) {
@@ -98,9 +99,10 @@ final class StandardOutput extends FilterOutputStream {
     }
     err.println(
         "error: cannot write standard output (" + failure.get() + "): what hostpki printed there is"
-            + " incomplete, but the command itself ran to its end (exit code " + code + " otherwise;"
-            + " what it changed is changed: 'hostpki status' shows the store); make room or send the"
-            + " output elsewhere");
+            + " incomplete, but the command itself ran to its end (exit code " + code + " otherwise):"
+            + " a command that changes things (apply, rollback, revoke, sign, a file written with -o)"
+            + " made its changes, one that only reads (status, plan, check, history) changed nothing;"
+            + " 'hostpki status' shows the store. Make room or send the output elsewhere");
     err.flush();
     return code == ExitCodes.OK ? ExitCodes.ERROR : code;
   }

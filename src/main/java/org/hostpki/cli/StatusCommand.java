@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.hostpki.apply.Reconciler;
 import org.hostpki.model.InstallEntryNames;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.plan.InstallInput;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.HostIdentity;
@@ -82,7 +83,7 @@ final class StatusCommand extends StoreCommand implements Callable<Integer> {
     } else if (o.plan().refusals().stream().anyMatch(r -> r.kind() == org.hostpki.plan.RefusalCode.NESTED_STORE)) {
       text.add(" — inside another hostpki store (see the error below)");
     } else if (!s.exists()) {
-      text.add(" — empty: run 'hostpki apply -f ").add(file).add("'");
+      text.add(" — empty: run '").add(ShellCommand.hostpki("apply", "-f", file)).add("'");
     }
     text.end();
     text.add("Host     ").add(hostLine(o.host())).end();

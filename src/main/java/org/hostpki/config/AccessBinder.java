@@ -9,6 +9,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 import org.hostpki.model.AccessSpec;
 import org.hostpki.model.FileMode;
+import org.hostpki.model.ShellCommand;
 
 /**
  * Owner, group and mode as declared ({@code store.access}, an output's own). A user or group is
@@ -109,7 +110,7 @@ final class AccessBinder {
     if (!known) {
       unknown(
           name, "is not a group on this host",
-          "create the group first (groupadd --system " + name.value() + ")");
+          "create the group first (" + ShellCommand.of("groupadd", "--system", name.value()) + ")");
     }
     return known || accountsElsewhere;
   }

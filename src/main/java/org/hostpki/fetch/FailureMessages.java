@@ -17,6 +17,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.fetch.FetchException.Failure;
+import org.hostpki.model.ShellCommand;
 
 /**
  * Turns what the JDK throws into messages an operator can act on. The JDK's TLS exceptions carry
@@ -119,7 +120,7 @@ final class FailureMessages {
           Failure.HANDSHAKE_FAILED,
           "TLS handshake with " + where + " failed: no protocol or cipher suite in common that"
               + " this Java allows; a device that speaks only TLS 1.0/1.1 can be viewed with"
-              + " 'openssl s_client -connect " + endpoint + " -showcerts'",
+              + " '" + ShellCommand.of("openssl", "s_client", "-connect", endpoint, "-showcerts") + "'",
           cause);
     }
     return new FetchException(
@@ -164,7 +165,7 @@ final class FailureMessages {
               + " requires a client certificate)";
       case "protocol_version" ->
           " (it speaks only TLS versions this Java has disabled, probably TLS 1.0/1.1; view it"
-              + " with 'openssl s_client -connect " + endpoint + " -showcerts')";
+              + " with '" + ShellCommand.of("openssl", "s_client", "-connect", endpoint, "-showcerts") + "')";
       case "unrecognized_name" ->
           " (it does not serve the name "
               + endpoint.serverName().map(n -> "'" + n + "'").orElse("we sent")

@@ -26,6 +26,7 @@ import org.hostpki.files.FileModes;
 import org.hostpki.files.InputFiles;
 import org.hostpki.files.NotARegularFileException;
 import org.hostpki.model.InstallTarget;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.TerminalText;
 import org.hostpki.store.KernelLocks;
 
@@ -195,7 +196,7 @@ final class TargetLock implements AutoCloseable {
   static String holder(Path file) {
     OptionalLong pid = KernelLocks.writeLockHolder(file);
     if (pid.isEmpty()) {
-      return "another process (see which with: fuser -v " + TerminalText.escape(file.toString()) + ")";
+      return "another process (see which with: " + TerminalText.escape(ShellCommand.of("fuser", "-v", file)) + ")";
     }
     Optional<ProcessHandle.Info> info = ProcessHandle.of(pid.getAsLong()).map(ProcessHandle::info);
     List<String> about = new ArrayList<>();

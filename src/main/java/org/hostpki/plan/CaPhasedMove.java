@@ -9,6 +9,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.DurationText;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.renewal.Renewal;
 
@@ -77,7 +78,7 @@ public record CaPhasedMove(Instant at, Duration overlap, CaAudience audience) {
         + audience.moves(when, "at their next signing from " + (now.isBefore(at) ? "then" : "now") + " on")
         + ", and clients that trust the CA by hand (browsers, Java truststores, curl --cacert, a"
         + " copied trust-bundle.crt) refuse " + audience.refused() + " unless they are given the new CA"
-        + " before: hostpki export -f " + source + " ca-next-cert (" + StoreLayout.CA_NEXT_CERT
+        + " before: " + ShellCommand.hostpki("export", "-f", source, "ca-next-cert") + " (" + StoreLayout.CA_NEXT_CERT
         + ", for browsers) or trust-bundle (both CAs)";
   }
 }

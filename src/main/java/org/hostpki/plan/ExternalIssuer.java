@@ -17,6 +17,7 @@ import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
 import org.hostpki.model.ServerSpec;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.renewal.Renewal;
 
@@ -392,9 +393,9 @@ final class ExternalIssuer {
                 + external.chain()
                 + ": have "
                 + csrPath()
-                + " signed by your CA ('hostpki export -f "
-                + in.desired().source()
-                + " csr' prints it) and put the full chain there; the next apply imports it"
+                + " signed by your CA ('"
+                + ShellCommand.hostpki("export", "-f", in.desired().source(), "csr")
+                + "' prints it) and put the full chain there; the next apply imports it"
                 + (situation.isEmpty()
                     ? ". Until then the server certificate comes from the internal CA"
                     : ""),

@@ -17,6 +17,7 @@ import org.hostpki.model.InstallRecord;
 import org.hostpki.model.InstallSpec;
 import org.hostpki.model.InstallTarget;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 
 /**
@@ -164,8 +165,8 @@ final class InstallPlan {
   /** How to remove one entry of {@code target} by hand, in words. */
   private static String removeHint(InstallTarget target) {
     return switch (target.kind()) {
-      case NSS -> "certutil -D -d sql:" + target.location().map(Object::toString).orElse("") + " -n NAME";
-      case JAVA -> "keytool -delete -keystore " + target.location().map(Object::toString).orElse("") + " -alias NAME";
+      case NSS -> ShellCommand.of("certutil", "-D", "-d", "sql:" + target.location().map(Object::toString).orElse("")) + " -n NAME";
+      case JAVA -> ShellCommand.of("keytool", "-delete", "-keystore", target.location().map(Object::toString).orElse("")) + " -alias NAME";
       case SYSTEM -> "remove its certificate file from the system store's folder and run its update tool";
     };
   }

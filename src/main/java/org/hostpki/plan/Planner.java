@@ -10,6 +10,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.KeyFacts;
 import org.hostpki.model.ObservedStore;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
 
@@ -173,16 +174,17 @@ public final class Planner {
     if (problems.isEmpty()) {
       return Optional.empty();
     }
-    String file = TerminalText.escape(in.desired().source().toString());
+    String file = in.desired().source().toString();
     List<PlanInput.KeptKey> holders =
         in.keptKeys().stream().filter(k -> k.file().equals(StoreLayout.CA_KEY)).toList();
     String restore =
         holders.isEmpty()
             ? "Restore the key from a backup into the current generation ("
                 + TerminalText.escape(in.desired().store().path().resolve("..data").toString())
-                + "/), or roll back to a generation that holds it ('hostpki history -f " + file + "')"
-            : "Restore it with 'hostpki rollback -f " + file + " --to "
-                + TerminalText.escape(holders.get(0).generation()) + "' (then 'hostpki apply -f " + file
+                + "/), or roll back to a generation that holds it ('" + TerminalText.escape(ShellCommand.hostpki("history", "-f", file)) + "')"
+            : "Restore it with '"
+                + TerminalText.escape(ShellCommand.hostpki("rollback", "-f", file, "--to", holders.get(0).generation()))
+                + "' (then '" + TerminalText.escape(ShellCommand.hostpki("apply", "-f", file))
                 + "' re-applies what changed since, with that CA)";
     return Optional.of(
         new Refusal(
@@ -190,7 +192,7 @@ public final class Planner {
             Address.CA,
             "the CA's key is missing from the store while its certificate is there; nothing was changed."
                 + " A new CA would break every client that trusts the old one. " + restore
-                + ", or make a new CA on purpose with 'hostpki apply -f " + file + " --replace ca'"
+                + ", or make a new CA on purpose with '" + TerminalText.escape(ShellCommand.hostpki("apply", "-f", file, "--replace", "ca")) + "'"
                 + " (clients must then trust the new CA):",
             problems));
   }

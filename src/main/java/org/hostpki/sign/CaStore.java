@@ -14,7 +14,7 @@ import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.apply.StoreObserver;
 import org.hostpki.plan.ClockCheck;
@@ -127,7 +127,7 @@ final class CaStore {
     if (certFile.isEmpty() || keyFile.isEmpty()) {
       throw new HostpkiException(
           "store " + store + " holds no CA yet (no " + (certFile.isEmpty() ? StoreLayout.CA_CERT : StoreLayout.CA_KEY)
-              + "); run hostpki apply -f " + ShellWord.of(caHost.source().toString()) + " first, then " + command.verb);
+              + "); run " + ShellCommand.hostpki("apply", "-f", caHost.source()) + " first, then " + command.verb);
     }
     // Parsed as apply's observer parses them, with this command's advice in its errors.
     StoreObserver.StoreCa read = new StoreObserver().ca(snapshot, store, repair(command));
@@ -142,8 +142,8 @@ final class CaStore {
     if (cert.facts().isExpiredAt(now)) {
       throw new HostpkiException(
           store.resolve(StoreLayout.CA_CERT) + ": the CA certificate expired on "
-              + DateText.of(cert.facts().notAfter()) + "; nothing was " + command.done + ": run hostpki apply -f "
-              + caHost.source() + " to renew it, and give the hosts the new CA certificate to trust");
+              + DateText.of(cert.facts().notAfter()) + "; nothing was " + command.done + ": run "
+              + ShellCommand.hostpki("apply", "-f", caHost.source()) + " to renew it, and give the hosts the new CA certificate to trust");
     }
     if (cert.facts().isNotYetValidAt(now)) {
       throw new HostpkiException(

@@ -8,7 +8,7 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.DateText;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.HostpkiException;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
@@ -47,7 +47,7 @@ final class RevocationTargets {
                     new HostpkiException(
                         "serial " + hex + " is not a certificate this CA issued: there is no "
                             + StoreLayout.ISSUED_DIRECTORY + "/" + hex + ".crt in " + caHost.store().path()
-                            + " (hostpki status -f " + ShellWord.of(caHost.source().toString()) + " lists the issued"
+                            + " (" + ShellCommand.hostpki("status", "-f", caHost.source()) + " lists the issued"
                             + " certificates); nothing was revoked. A certificate this CA signed that"
                             + " is missing from the record can be given with --cert FILE"));
     if (!found.certificate().isSignedBy(ca.certificate())) {
@@ -96,8 +96,8 @@ final class RevocationTargets {
     if (snapshot.file(StoreLayout.SERVER_CERT).map(RevocationTargets::first).filter(certificate::equals).isPresent()) {
       throw new HostpkiException(
           shown + " is this CA host's own server certificate, which apply keeps serving; nothing was"
-              + " revoked. Give the host a new one first (hostpki apply -f " + ShellWord.of(caHost.source().toString())
-              + " --replace server), then revoke the old one from a copy");
+              + " revoked. Give the host a new one first ("
+              + ShellCommand.hostpki("apply", "-f", caHost.source(), "--replace", "server") + "), then revoke the old one from a copy");
     }
     IssuedCertificate revoking = IssuedCertificate.of(certificate);
     for (IssuedCertificate i : issued) {
@@ -154,10 +154,10 @@ final class RevocationTargets {
             + " but whose key this store no longer holds: no CRL of it can be written, and this"
             + " CA's would list it to no effect. Nothing was revoked. To have clients refuse it"
             + " now, end the previous CA's trust early: " + first + "remove ca.rotation.overlap"
-            + " from " + source + " and run hostpki apply -f " + ShellWord.of(String.valueOf(source)) + " ("
+            + " from " + source + " and run " + ShellCommand.hostpki("apply", "-f", source) + " ("
             + StoreLayout.CA_PREVIOUS_CERT + " leaves trust-bundle.crt, truststore.p12 and"
-            + " trust-hashed/), hand the new trust bundle to the clients (hostpki export -f " + ShellWord.of(String.valueOf(source))
-            + " trust-bundle), and put ca.rotation.overlap back");
+            + " trust-hashed/), hand the new trust bundle to the clients ("
+            + ShellCommand.hostpki("export", "-f", source, "trust-bundle") + "), and put ca.rotation.overlap back");
   }
 
   /**
@@ -177,8 +177,8 @@ final class RevocationTargets {
         shown + " was signed by the new CA of the rotation "
             + TerminalText.escape(next.get().facts().subjectDn()) + " (" + StoreLayout.CA_NEXT_CERT
             + "), which this store does not sign with yet (it was rolled back to before the move):"
-            + " only that CA's CRL revokes it. Nothing was revoked. Run hostpki apply -f " + ShellWord.of(String.valueOf(source))
-            + " first (it moves to the new CA again), then revoke it");
+            + " only that CA's CRL revokes it. Nothing was revoked. Run "
+            + ShellCommand.hostpki("apply", "-f", source) + " first (it moves to the new CA again), then revoke it");
   }
 
   /** The CA certificate of the store file, when it signed the certificate. */

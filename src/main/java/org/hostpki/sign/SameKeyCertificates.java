@@ -15,7 +15,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.RevokedCertificate;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
@@ -51,7 +51,6 @@ final class SameKeyCertificates {
     Set<String> endedElsewhere = endedByOtherCas(store, snapshot, random);
     Optional<Certificate> next =
         snapshot.file(StoreLayout.CA_NEXT_CERT).flatMap(RevokedElsewhere::firstCertificate);
-    String source = TerminalText.escape(ShellWord.of(caHost.source().toString()));
     List<String> out = new ArrayList<>();
     for (IssuedCertificate other : issued) {
       if (other.serial().equals(revoking.serial())
@@ -66,12 +65,14 @@ final class SameKeyCertificates {
       String named = "certificate " + other.serial() + " (" + TerminalText.escape(other.facts().subjectDn())
           + ", valid until " + DateText.of(other.facts().notAfter()) + ", " + other.fileName()
           + ") has the same key and is not revoked: whoever holds the leaked key can still use it";
-      String revoke = "hostpki revoke -f " + source + " --serial " + other.serial() + " --reason keyCompromise";
+      String revoke = TerminalText.escape(ShellCommand.hostpki(
+          "revoke", "-f", caHost.source(), "--serial", other.serial(), "--reason", "keyCompromise"));
       if (other.certificate().isSignedBy(ca)) {
         out.add(named + "; revoke it too: " + revoke);
       } else if (next.filter(other.certificate()::isSignedBy).isPresent()) {
+        String apply = TerminalText.escape(ShellCommand.hostpki("apply", "-f", caHost.source()));
         out.add(named + " (its CA is the rotation's new CA, " + StoreLayout.CA_NEXT_CERT + ", which this store"
-            + " does not sign with yet: it was rolled back to before the move); run hostpki apply -f " + source
+            + " does not sign with yet: it was rolled back to before the move); run " + apply
             + " first (it moves to the new CA again), then revoke it: " + revoke);
       } else {
         out.add(named + " (its CA signs for this store no more, and its CRL can no longer be written: clients"

@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.function.Function;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.MountPoints;
+import org.hostpki.model.ShellCommand;
 
 /** I/O failures in the words a user needs: which file, and what went wrong with it. */
 final class IoFailures {
@@ -67,14 +68,14 @@ final class IoFailures {
       Optional<MountPoints.Mount> mount = mounts.apply(f.getFile());
       if (mount.isPresent()) {
         String at = mount.get().mountPoint().toString();
-        return f.getFile() + ": no space is left on " + mount.get().words() + " (free some: `df -h "
-            + at + "` and `df -i " + at + "` show its space and inodes)";
+        return f.getFile() + ": no space is left on " + mount.get().words() + " (free some: `" + ShellCommand.of("df", "-h", at)
+            + "` and `" + ShellCommand.of("df", "-i", at) + "` show its space and inodes)";
       }
     }
     if (e instanceof FileSystemException f && NOT_PERMITTED.equals(f.getReason()) && f.getFile() != null) {
       // EPERM, not EACCES: not the mode bits, most often a file attribute (root is refused too)
       return f.getFile() + ": the operation is not permitted (if it or its folder is marked"
-          + " immutable or append-only, `lsattr -d " + existing(f.getFile()) + "` shows an i or"
+          + " immutable or append-only, `" + ShellCommand.of("lsattr", "-d", existing(f.getFile())) + "` shows an i or"
           + " an a; `chattr -i` or `chattr -a` removes it)";
     }
     if (e instanceof FileSystemException f) {

@@ -19,6 +19,7 @@ import org.hostpki.files.FileOwners;
 import org.hostpki.files.FileReasons;
 import org.hostpki.files.MountPoints;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ShellCommand;
 
 /**
  * Where a file the user names for hostpki to write goes, and the checks that refuse it before
@@ -237,7 +238,7 @@ public final class OutputTarget {
       throw refused(
           Files.exists(parent, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(parent)
               ? parent + " is not a directory"
-              : "the directory " + parent + " does not exist; create it first (mkdir -p " + parent + ")");
+              : "the directory " + parent + " does not exist; create it first (" + ShellCommand.of("mkdir", "-p", parent) + ")");
     }
     try {
       return parent.toRealPath();

@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ShellCommand;
 
 /**
  * A small directory of records kept beside a store's generations, outside the served set (the
@@ -174,8 +175,8 @@ public final class RecordDirectory {
     for (Path d : folders()) {
       if (Files.isSymbolicLink(d) || !Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS)) {
         throw new HostpkiException(
-            d + " must be a folder hostpki made, not a link or a file; move it away (mv " + d + " "
-                + d + ".old) and run again");
+            d + " must be a folder hostpki made, not a link or a file; move it away ("
+                + ShellCommand.of("mv", d, d + ".old") + ") and run again");
       }
       if (FileModes.hasPosix(d)) {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(d, LinkOption.NOFOLLOW_LINKS);

@@ -31,7 +31,7 @@ import org.hostpki.model.DesiredState;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.ObservedAccess;
-import org.hostpki.model.ShellWord;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.SourcePosition;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.model.TerminalText;
@@ -561,7 +561,7 @@ public final class StoreDirectory {
           e);
     }
     tidyUp(
-        generation, visible, false, "run `hostpki rollback --to " + generation + "` again");
+        generation, visible, false, "run `" + rollbackCommand(generation) + "` again");
   }
 
   /**
@@ -1242,12 +1242,15 @@ public final class StoreDirectory {
   }
 
   private String rollbackCommand(String generation) {
-    return command("rollback") + " --to " + generation;
+    return command("rollback", "--to", generation);
   }
 
   /** {@code hostpki VERB -f FILE}, with the file when this store knows it. */
-  private String command(String verb) {
-    return "hostpki " + verb + desiredStateFile.map(f -> " -f " + ShellWord.of(f.toString())).orElse("");
+  private String command(String verb, String... more) {
+    List<Object> words = new ArrayList<>(List.of(verb));
+    desiredStateFile.ifPresent(f -> words.addAll(List.of("-f", f)));
+    words.addAll(List.of(more));
+    return ShellCommand.hostpki(words.toArray());
   }
 
   /** {@link #restorableOtherThan} for advice; none when the store cannot even be listed. */

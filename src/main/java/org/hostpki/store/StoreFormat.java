@@ -13,6 +13,7 @@ import org.hostpki.json.JsonReader;
 import org.hostpki.json.JsonWriter;
 import org.hostpki.json.RecordFormat;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ShellCommand;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -102,8 +103,8 @@ public final class StoreFormat {
       throw new HostpkiException(
           "cannot read the store format marker " + file + ": " + IoFailures.describe(e)
               + "; the store was left as it is"
-              + (notAFile ? ". hostpki writes it as a file: move that out of the store (mv " + file + " "
-                  + store.getParent() + "/) and run again" : ""),
+              + (notAFile ? ". hostpki writes it as a file: move that out of the store ("
+                  + ShellCommand.of("mv", file, store.getParent() + "/") + ") and run again" : ""),
           e);
     }
     JsonNode root;

@@ -23,6 +23,7 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ShellCommand;
 
 /**
  * The exclusive lock that serialises writers of one store: an OS lock on {@code STORE/.lock},
@@ -136,7 +137,7 @@ public final class StoreLock implements AutoCloseable {
             "waiting up to " + words(timeout) + " for store " + storeDirectory + ", locked by "
                 + holderName(lockFile).orElse(
                     unnamedHolder(lockFile) + " that does not name itself in " + lockFile
-                        + " (see which with: fuser -v " + lockFile + ")"));
+                        + " (see which with: " + ShellCommand.of("fuser", "-v", lockFile) + ")"));
       }
       sleep(Math.min(remaining, POLL_INTERVAL.toNanos()), storeDirectory);
     }
@@ -282,7 +283,7 @@ public final class StoreLock implements AutoCloseable {
       // hostpki out.
       return new HostpkiException(
           "store " + storeDirectory + " is locked by " + unnamedHolder(lockFile) + " that does not name itself in "
-              + lockFile + waited + ", as hostpki does; see which with: fuser -v " + lockFile
+              + lockFile + waited + ", as hostpki does; see which with: " + ShellCommand.of("fuser", "-v", lockFile)
               + " (if it is not yours, stop it; then wait for hostpki or use --lock-timeout)");
     }
     return new HostpkiException(

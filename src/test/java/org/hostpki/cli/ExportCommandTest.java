@@ -102,6 +102,32 @@ class ExportCommandTest {
     assertThat(Pem.readCertificates(p7b)).containsExactlyInAnyOrderElementsOf(storeCertificates(file));
   }
 
+  /** The file is written as asked (the name is the user's), with a note that its name misleads. */
+  @Test
+  void testExport_aNameThatSaysTheOtherFormGetsANote() throws Exception {
+    CliResult derAsPem = hostpki("export", "-f", "host.yaml", "ca-cert", "--der", "-o", "ca.pem");
+    CliResult p7bAsPem = hostpki("export", "-f", "host.yaml", "trust-bundle", "--der", "-o", "b.pem");
+    CliResult pemAsDer = hostpki("export", "-f", "host.yaml", "ca-cert", "-o", "ca.der");
+    CliResult pemAsP7b = hostpki("export", "-f", "host.yaml", "trust-bundle", "-o", "b.P7B");
+    CliResult fitting = hostpki("export", "-f", "host.yaml", "ca-cert", "--der", "-o", "ca.cer");
+
+    assertThat(Files.readAllBytes(dir.resolve("ca.pem"))).isEqualTo(storeCertificates("ca.crt").get(0).der());
+    assertThat(derAsPem.err())
+        .as(derAsPem.toString())
+        .contains("note: " + dir.resolve("ca.pem") + " holds DER (binary), but a .pem name says PEM text:"
+            + " name it .der, or export without --der for PEM");
+    assertThat(p7bAsPem.err()).contains("holds PKCS#7 DER (binary)", "name it .p7b");
+    assertThat(Files.readAllBytes(dir.resolve("ca.der"))).isEqualTo(store("ca.crt"));
+    assertThat(pemAsDer.err())
+        .contains("note: " + dir.resolve("ca.der") + " holds PEM text, but a .der name says DER (binary):"
+            + " export with --der for that, or name it .pem");
+    assertThat(pemAsP7b.err()).contains("holds PEM text, but a .p7b name says DER");
+    for (CliResult run : List.of(derAsPem, p7bAsPem, pemAsDer, pemAsP7b, fitting)) {
+      assertThat(run.exitCode()).as(run.toString()).isZero();
+    }
+    assertThat(fitting.err()).doesNotContain("name says");
+  }
+
   /**
    * A user who may read the store's public files (0644) but not its private ones exports them:
    * root without the power to read others' files stands for one, in a store with a key output

@@ -30,9 +30,10 @@ class StandardOutputTest {
         .as(run.toString())
         .isEqualTo(
             "error: cannot write standard output (No space left on device): what hostpki printed"
-                + " there is incomplete, but the command itself ran to its end (exit code 0 otherwise;"
-                + " what it changed is changed: 'hostpki status' shows the store); make room or send the"
-                + " output elsewhere\n");
+                + " there is incomplete, but the command itself ran to its end (exit code 0 otherwise):"
+                + " a command that changes things (apply, rollback, revoke, sign, a file written with -o)"
+                + " made its changes, one that only reads (status, plan, check, history) changed nothing;"
+                + " 'hostpki status' shows the store. Make room or send the output elsewhere\n");
   }
 
   /** A code that already says "not done" stays: apply's 3 (a hook failed), Nagios' 2 (CRITICAL). */
