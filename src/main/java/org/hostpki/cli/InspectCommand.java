@@ -26,7 +26,6 @@ import org.hostpki.model.DurationText;
 import org.hostpki.model.HostpkiException;
 import org.hostpki.model.IpAddresses;
 import org.hostpki.model.KeyFacts;
-import org.hostpki.model.KeySpec;
 import org.hostpki.model.PasswordSource;
 import org.hostpki.model.RevokedCertificate;
 import org.hostpki.model.TerminalLines;
@@ -212,7 +211,7 @@ final class InspectCommand implements Callable<Integer> {
   private static int certificates(TerminalLines text, List<Certificate> certificates, int first, Instant now) {
     int number = first;
     for (Certificate c : certificates) {
-      CertificateText.detailedLines(text, "Cert " + number++, c.facts(), now);
+      CertificateText.detailedLines(text, "Cert " + number++, c.facts(), c.details(), now);
     }
     return number;
   }
@@ -256,7 +255,7 @@ final class InspectCommand implements Callable<Integer> {
   }
 
   private static String keyWords(KeyFacts key) {
-    return key.spec().map(KeySpec::toString).orElse("a key of another kind");
+    return key.spec().isPresent() || key.other().isPresent() ? key.description() : "a key of another kind";
   }
 
   private static String alias(Optional<String> alias) {
@@ -287,7 +286,7 @@ final class InspectCommand implements Callable<Integer> {
       w.field("kind", "certificates");
       w.field("encoding", c.form().word());
       w.name("certificates").beginArray();
-      c.certificates().forEach(cert -> CertificateJson.write(w, cert.facts(), now));
+      c.certificates().forEach(cert -> CertificateJson.write(w, cert.facts(), cert.details(), now));
       w.endArray();
       w.field("private_keys", c.privateKeys());
       w.name("request").nullValue();
@@ -327,7 +326,7 @@ final class InspectCommand implements Callable<Integer> {
         w.field("alias", key.alias());
         CertificateJson.key(w.name("key"), CertificateJson.Key.of(key.key()));
         w.name("chain").beginArray();
-        key.chain().forEach(cert -> CertificateJson.write(w, cert.facts(), now));
+        key.chain().forEach(cert -> CertificateJson.write(w, cert.facts(), cert.details(), now));
         w.endArray();
         w.endObject();
       }
@@ -339,6 +338,7 @@ final class InspectCommand implements Callable<Integer> {
         w.field("trusted", entry.trusted());
         CertificateFacts facts = entry.certificate().facts();
         CertificateJson.members(w, facts, now);
+        CertificateJson.detailMembers(w, entry.certificate().details());
         w.endObject();
       }
       w.endArray();

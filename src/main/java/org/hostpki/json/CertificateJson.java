@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import org.hostpki.model.CertificateDetails;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.Fingerprint;
@@ -41,6 +42,10 @@ public final class CertificateJson {
 
     public static Key of(KeyFacts key) {
       Fingerprint sha256 = key.publicKeyFingerprint();
+      if (key.spec().isEmpty() && key.other().isPresent()) {
+        KeyFacts.Other other = key.other().get();
+        return new Key(other.description(), Optional.of(other.algorithm()), other.bits(), other.curve(), sha256);
+      }
       if (key.spec().isEmpty()) {
         return new Key("other", Optional.empty(), OptionalInt.empty(), Optional.empty(), sha256);
       }
@@ -85,6 +90,35 @@ public final class CertificateJson {
   public static void members(JsonWriter w, CertificateFacts c, Instant now) {
     members(w, Fields.of(c), now);
     c.nameConstraints().ifPresent(nc -> nameConstraints(w.name("name_constraints"), nc));
+  }
+
+  /**
+   * The members {@code inspect} adds to a certificate ({@link CertificateDetails}): other_names,
+   * other_name_constraints, policy_mappings, critical_extensions_openssl_refuses.
+   */
+  public static void detailMembers(JsonWriter w, CertificateDetails details) {
+    w.field("other_names", details.otherNames());
+    w.name("other_name_constraints").beginObject();
+    w.field("permitted", details.otherNameConstraints().permitted());
+    w.field("excluded", details.otherNameConstraints().excluded());
+    w.endObject();
+    w.name("policy_mappings").beginArray();
+    for (CertificateDetails.PolicyMapping mapping : details.policyMappings()) {
+      w.beginObject();
+      w.field("issuer_domain_policy", mapping.issuerDomain());
+      w.field("subject_domain_policy", mapping.subjectDomain());
+      w.endObject();
+    }
+    w.endArray();
+    w.field("critical_extensions_openssl_refuses", details.criticalExtensionsOpensslRefuses());
+  }
+
+  /** One certificate as an object of its own, with what {@code inspect} adds. */
+  public static void write(JsonWriter w, CertificateFacts c, CertificateDetails details, Instant now) {
+    w.beginObject();
+    members(w, c, now);
+    detailMembers(w, details);
+    w.endObject();
   }
 
   /** A CA's name constraints: permitted and excluded, each with dns_domains and ip_ranges. */

@@ -12,10 +12,12 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
-import org.bouncycastle.asn1.ASN1IA5String;
 import org.bouncycastle.asn1.ASN1OctetString;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
+import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.BERTags;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.AuthorityKeyIdentifier;
@@ -26,11 +28,13 @@ import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.Extensions;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
+import org.bouncycastle.asn1.x509.GeneralSubtree;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
 import org.bouncycastle.asn1.x509.SubjectKeyIdentifier;
 import org.bouncycastle.asn1.x509.Time;
 import org.bouncycastle.cert.X509CertificateHolder;
+import org.hostpki.model.CertificateDetails;
 import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.NameConstraints;
 import org.hostpki.model.Fingerprint;
@@ -234,6 +238,83 @@ public final class Certificate {
         .toList();
   }
 
+  /**
+   * What {@code inspect} shows beyond the facts: the other subjectAltName entries, the critical
+   * extensions OpenSSL refuses, policy mappings, name constraints of other kinds. Worked out anew
+   * each time (nothing is kept).
+   */
+  public CertificateDetails details() {
+    X509CertificateHolder holder = holder();
+    Extensions extensions = holder.getExtensions();
+    List<String> otherNames = new ArrayList<>();
+    List<CertificateDetails.PolicyMapping> mappings = new ArrayList<>();
+    CertificateDetails.OtherNameConstraints constraints = CertificateDetails.OtherNameConstraints.NONE;
+    if (extensions != null) {
+      GeneralNames sans = GeneralNames.fromExtensions(extensions, Extension.subjectAlternativeName);
+      if (sans != null) {
+        for (GeneralName name : sans.getNames()) {
+          if (name.getTagNo() != GeneralName.dNSName && !isAddress(name)) {
+            otherNames.add(GeneralNameText.other(name));
+          }
+        }
+      }
+      Extension policyMappings = extensions.getExtension(Extension.policyMappings);
+      if (policyMappings != null) {
+        try {
+          for (ASN1Encodable pair : ASN1Sequence.getInstance(policyMappings.getParsedValue())) {
+            ASN1Sequence mapping = ASN1Sequence.getInstance(pair);
+            mappings.add(
+                new CertificateDetails.PolicyMapping(
+                    ASN1ObjectIdentifier.getInstance(mapping.getObjectAt(0)).getId(),
+                    ASN1ObjectIdentifier.getInstance(mapping.getObjectAt(1)).getId()));
+          }
+        } catch (RuntimeException e) {
+          mappings.add(new CertificateDetails.PolicyMapping("malformed", "malformed"));
+        }
+      }
+      Extension nameConstraints = extensions.getExtension(Extension.nameConstraints);
+      if (nameConstraints != null) {
+        org.bouncycastle.asn1.x509.NameConstraints nc =
+            org.bouncycastle.asn1.x509.NameConstraints.getInstance(nameConstraints.getParsedValue());
+        constraints =
+            new CertificateDetails.OtherNameConstraints(
+                otherSubtrees(nc.getPermittedSubtrees()), otherSubtrees(nc.getExcludedSubtrees()));
+      }
+    }
+    return new CertificateDetails(otherNames, criticalExtensionsOpensslRefuses(), mappings, constraints);
+  }
+
+  /** An IP address (4 or 16 bytes): what the facts show of an iPAddress entry. */
+  private static boolean isAddress(GeneralName name) {
+    if (name.getTagNo() != GeneralName.iPAddress) {
+      return false;
+    }
+    int length = ASN1OctetString.getInstance(name.getName()).getOctets().length;
+    return length == 4 || length == 16;
+  }
+
+  /** The subtrees that are neither a DNS domain nor an IP range (8 or 32 bytes), in OpenSSL's words. */
+  private static List<String> otherSubtrees(GeneralSubtree[] subtrees) {
+    List<String> out = new ArrayList<>();
+    if (subtrees == null) {
+      return out;
+    }
+    for (GeneralSubtree subtree : subtrees) {
+      GeneralName base = subtree.getBase();
+      if (base.getTagNo() == GeneralName.dNSName) {
+        continue;
+      }
+      if (base.getTagNo() == GeneralName.iPAddress) {
+        int length = ASN1OctetString.getInstance(base.getName()).getOctets().length;
+        if (length == 8 || length == 32) {
+          continue;
+        }
+      }
+      out.add(GeneralNameText.other(base));
+    }
+    return out;
+  }
+
   /** The parsed certificate: kept from reading while the facts are not worked out, else parsed anew. */
   X509CertificateHolder holder() {
     X509CertificateHolder holder = parsed;
@@ -261,7 +342,7 @@ public final class Certificate {
     if (parsed.subjectAltNames != null) {
       for (GeneralName name : parsed.subjectAltNames.getNames()) {
         if (name.getTagNo() == GeneralName.dNSName) {
-          dnsNames.add(ASN1IA5String.getInstance(name.getName()).getString());
+          dnsNames.add(GeneralNameText.ia5(name.getName()));
         } else if (name.getTagNo() == GeneralName.iPAddress) {
           ipAddress(ASN1OctetString.getInstance(name.getName()).getOctets())
               .ifPresent(ipAddresses::add);

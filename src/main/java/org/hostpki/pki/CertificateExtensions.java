@@ -128,7 +128,7 @@ final class CertificateExtensions {
     for (GeneralSubtree subtree : subtrees) {
       GeneralName base = subtree.getBase();
       if (base.getTagNo() == GeneralName.dNSName) {
-        domains.add(ASN1IA5String.getInstance(base.getName()).getString());
+        domains.add(GeneralNameText.ia5(base.getName()));
       } else if (base.getTagNo() == GeneralName.iPAddress) {
         range(ASN1OctetString.getInstance(base.getName()).getOctets()).ifPresent(ranges::add);
       }

@@ -370,7 +370,7 @@ public final class KeyMaterial {
   @Override
   public String toString() {
     return "KeyMaterial["
-        + publicKey.spec().map(Object::toString).orElse("other")
+        + publicKey.facts().description()
         + ", public key "
         + publicKey.fingerprint()
         + "]";

@@ -108,12 +108,53 @@ final class Names {
 
   /** The value as text when it is a string type; null otherwise (then it is shown as hex). */
   private static String text(ASN1Encodable value) {
+    byte[] octets = asciiTypeOctets(value);
+    if (octets != null && !isAscii(octets)) {
+      // An ASCII type (IA5, Printable, Visible, Numeric) holding a byte above 0x7F: read as
+      // Latin-1 it printed as mojibake (each byte a Latin-1 letter, 0x80 as \C2\80). Bytes that
+      // are UTF-8 are read as UTF-8, so a bidi override is \E2\80\AE as in a UTF8String; others
+      // are no text, shown as the value's DER in hex (#16...).
+      try {
+        return java.nio.charset.StandardCharsets.UTF_8
+            .newDecoder()
+            .decode(java.nio.ByteBuffer.wrap(octets))
+            .toString();
+      } catch (java.nio.charset.CharacterCodingException e) {
+        return null;
+      }
+    }
     if (value instanceof ASN1String s
         && !(value instanceof ASN1BitString)
         && !(value instanceof ASN1UniversalString)) {
       return s.getString(); // their getString() is "#hex", not text
     }
     return null;
+  }
+
+  /** The octets of a string of an ASCII-only type (IA5, Printable, Visible, Numeric); else null. */
+  private static byte[] asciiTypeOctets(ASN1Encodable value) {
+    if (value instanceof org.bouncycastle.asn1.ASN1IA5String s) {
+      return s.getOctets();
+    }
+    if (value instanceof org.bouncycastle.asn1.ASN1PrintableString s) {
+      return s.getOctets();
+    }
+    if (value instanceof org.bouncycastle.asn1.ASN1VisibleString s) {
+      return s.getOctets();
+    }
+    if (value instanceof org.bouncycastle.asn1.ASN1NumericString s) {
+      return s.getOctets();
+    }
+    return null;
+  }
+
+  private static boolean isAscii(byte[] octets) {
+    for (byte b : octets) {
+      if (b < 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static byte[] der(ASN1Encodable value) {

@@ -137,7 +137,7 @@ public final class ParsedCsr {
     if (names != null) {
       for (GeneralName name : names.getNames()) {
         if (name.getTagNo() == GeneralName.dNSName) {
-          dnsNames.add(ASN1IA5String.getInstance(name.getName()).getString());
+          dnsNames.add(GeneralNameText.ia5(name.getName()));
         } else if (name.getTagNo() == GeneralName.iPAddress) {
           byte[] octets = ASN1OctetString.getInstance(name.getName()).getOctets();
           if (octets.length == 4 || octets.length == 16) {
@@ -189,16 +189,7 @@ public final class ParsedCsr {
             other.add("IP:<" + length + " bytes>");
           }
         }
-        case GeneralName.rfc822Name -> other.add("email:" + ASN1IA5String.getInstance(name.getName()).getString());
-        case GeneralName.uniformResourceIdentifier ->
-            other.add("URI:" + ASN1IA5String.getInstance(name.getName()).getString());
-        case GeneralName.otherName ->
-            other.add("otherName:" + ASN1ObjectIdentifier.getInstance(ASN1Sequence.getInstance(name.getName()).getObjectAt(0)).getId());
-        case GeneralName.directoryName -> other.add("dirName:" + Names.rfc4514(X500Name.getInstance(name.getName())));
-        case GeneralName.registeredID -> other.add("RID:" + ASN1ObjectIdentifier.getInstance(name.getName()).getId());
-        case GeneralName.x400Address -> other.add("x400Address");
-        case GeneralName.ediPartyName -> other.add("ediPartyName");
-        default -> other.add("tag " + name.getTagNo());
+        default -> other.add(GeneralNameText.other(name));
       }
     }
     return other;

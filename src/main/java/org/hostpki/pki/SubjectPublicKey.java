@@ -3,6 +3,7 @@ package org.hostpki.pki;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
@@ -10,7 +11,11 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.RSAPublicKey;
 import org.bouncycastle.asn1.sec.SECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x509.DSAParameter;
+import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X962Parameters;
+import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
 import org.bouncycastle.crypto.util.PublicKeyFactory;
 import org.bouncycastle.crypto.util.SubjectPublicKeyInfoFactory;
@@ -65,7 +70,63 @@ public final class SubjectPublicKey {
 
   /** The key's kind, when it is one hostpki makes, and its fingerprint. */
   public KeyFacts facts() {
-    return new KeyFacts(spec(), fingerprint());
+    Optional<KeySpec> spec = spec();
+    return new KeyFacts(spec, fingerprint(), spec.isPresent() ? Optional.empty() : other());
+  }
+
+  private static final ASN1ObjectIdentifier RSASSA_PSS = PKCSObjectIdentifiers.id_RSASSA_PSS;
+
+  /**
+   * A key of a kind hostpki does not make, named as OpenSSL names it: Ed448, X25519, X448,
+   * RSA-PSS of its modulus size, DSA of its prime size, EC on another named curve; empty for any
+   * other kind, and for a malformed key.
+   */
+  private Optional<KeyFacts.Other> other() {
+    ASN1ObjectIdentifier algorithm = info.getAlgorithm().getAlgorithm();
+    try {
+      if (algorithm.equals(EdECObjectIdentifiers.id_Ed448)) {
+        return Optional.of(new KeyFacts.Other("Ed448", "EdDSA", OptionalInt.of(448), Optional.of("Ed448")));
+      }
+      if (algorithm.equals(EdECObjectIdentifiers.id_X25519)) {
+        return Optional.of(new KeyFacts.Other("X25519", "XDH", OptionalInt.of(255), Optional.of("X25519")));
+      }
+      if (algorithm.equals(EdECObjectIdentifiers.id_X448)) {
+        return Optional.of(new KeyFacts.Other("X448", "XDH", OptionalInt.of(448), Optional.of("X448")));
+      }
+      if (algorithm.equals(RSASSA_PSS)) {
+        int bits = RSAPublicKey.getInstance(info.parsePublicKey()).getModulus().bitLength();
+        return Optional.of(new KeyFacts.Other("RSA-PSS " + bits, "RSASSA-PSS", OptionalInt.of(bits), Optional.empty()));
+      }
+      if (algorithm.equals(X9ObjectIdentifiers.id_dsa)) {
+        AlgorithmIdentifier id = info.getAlgorithm();
+        OptionalInt bits =
+            id.getParameters() == null
+                ? OptionalInt.empty()
+                : OptionalInt.of(DSAParameter.getInstance(id.getParameters()).getP().bitLength());
+        return Optional.of(
+            new KeyFacts.Other(
+                "DSA" + (bits.isPresent() ? " " + bits.getAsInt() : ""), "DSA", bits, Optional.empty()));
+      }
+      if (algorithm.equals(X9ObjectIdentifiers.id_ecPublicKey)) {
+        X962Parameters parameters = X962Parameters.getInstance(info.getAlgorithm().getParameters());
+        if (!parameters.isNamedCurve()) {
+          return Optional.of(new KeyFacts.Other("EC explicit curve", "EC", OptionalInt.empty(), Optional.empty()));
+        }
+        ASN1ObjectIdentifier oid = ASN1ObjectIdentifier.getInstance(parameters.getParameters());
+        String name = ECNamedCurveTable.getName(oid);
+        X9ECParameters curve = ECNamedCurveTable.getByOID(oid);
+        String curveName = name != null ? name : oid.getId();
+        return Optional.of(
+            new KeyFacts.Other(
+                "EC " + curveName,
+                "EC",
+                curve == null ? OptionalInt.empty() : OptionalInt.of(curve.getCurve().getFieldSize()),
+                Optional.of(curveName)));
+      }
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty(); // malformed: of no kind it can name
+    }
+    return Optional.empty();
   }
 
   /** The key's kind: EC on P-256/384/521, RSA of its modulus size, Ed25519; else empty. */
@@ -168,7 +229,7 @@ public final class SubjectPublicKey {
   @Override
   public String toString() {
     return "SubjectPublicKey["
-        + spec().map(Object::toString).orElse("other")
+        + facts().description()
         + ", "
         + fingerprint()
         + "]";

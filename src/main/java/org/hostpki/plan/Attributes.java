@@ -11,7 +11,6 @@ import org.hostpki.model.CertificateFacts;
 import org.hostpki.model.CsrFacts;
 import org.hostpki.model.Fingerprint;
 import org.hostpki.model.IpAddresses;
-import org.hostpki.model.KeySpec;
 
 /**
  * What a change shows of a resource before and after, for reviewers: names to typed values,
@@ -60,7 +59,7 @@ public final class Attributes {
         none()
             .with("subject", c.subjectDn())
             .with("issuer", c.issuerDn())
-            .with("key", c.publicKey().spec().map(KeySpec::toString).orElse("other"))
+            .with("key", c.publicKey().description())
             .with("not_after", c.notAfter())
             .with("sha256", c.fingerprint());
     a = a.withNames(c.dnsNames(), IpAddresses.format(c.ipAddresses()));

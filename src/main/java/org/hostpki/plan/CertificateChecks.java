@@ -59,7 +59,7 @@ final class CertificateChecks {
     return Optional.of(
         new Reason(
             ReasonCode.KEY_SPEC_CHANGED,
-            "key " + have.map(KeySpec::toString).orElse("of another kind") + " → " + wanted));
+            "key " + (have.isPresent() || key.other().isPresent() ? key.description() : "of another kind") + " → " + wanted));
   }
 
   /** Why the subject must change: {@code subject changed: CN=old → CN=new}; empty when it fits. */

@@ -463,4 +463,95 @@ class InspectCommandTest {
     assertThat(json("reversed.pem").get("certificates").findValuesAsString("subject"))
         .isEqualTo(List.of("CN=Test Device CA,O=Example Corp", "CN=device.test"));
   }
+
+  /**
+   * thostile17: Ed448 and RSA-PSS keys were shown as "key other" (JSON description "other",
+   * algorithm null), though OpenSSL names both. Each kind is named, in text and JSON; EC and RSA
+   * keys of the kinds hostpki makes are shown as before.
+   */
+  @Test
+  void testKeysOfKindsHostpkiDoesNotMake_areNamedAsOpensslNamesThem() throws IOException {
+    Path keys = Files.createDirectories(dir.resolve("keys"));
+    Commands.run(keys, "openssl", "genpkey", "-algorithm", "ed448", "-out", "ed448.key");
+    Commands.run(keys, "openssl", "req", "-x509", "-key", "ed448.key", "-subj", "/CN=ed448", "-days", "30", "-out", "ed448.pem");
+    Commands.run(keys, "openssl", "genpkey", "-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048", "-out", "pss.key");
+    Commands.run(keys, "openssl", "req", "-x509", "-key", "pss.key", "-subj", "/CN=pss", "-days", "30", "-out", "pss.pem");
+
+    assertThat(inspect("keys/ed448.pem").out()).contains("         key Ed448, issuer CN=ed448\n");
+    assertThat(inspect("keys/pss.pem").out()).contains("         key RSA-PSS 2048, issuer CN=pss\n");
+    JsonNode ed448 = json("keys/ed448.pem").get("certificates").get(0).get("key");
+    assertThat(List.of(ed448.get("description").asString(), ed448.get("algorithm").asString(),
+            ed448.get("bits").asInt(), ed448.get("curve").asString()))
+        .isEqualTo(List.of("Ed448", "EdDSA", 448, "Ed448"));
+    JsonNode pss = json("keys/pss.pem").get("certificates").get(0).get("key");
+    assertThat(List.of(pss.get("description").asString(), pss.get("algorithm").asString(), pss.get("bits").asInt()))
+        .isEqualTo(List.of("RSA-PSS 2048", "RSASSA-PSS", 2048));
+    assertThat(pss.get("curve").isNull()).isTrue();
+  }
+
+  /**
+   * thostile17: URI, email, directoryName and otherName SANs, name constraints of those kinds,
+   * policy mappings and a critical extension OpenSSL does not know were not shown at all, though
+   * {@code openssl x509 -text} and {@code certtool -i} show each. Each is shown, in text and JSON.
+   */
+  @Test
+  void testWhatOpensslShowsBeyondDnsNamesAndAddresses_isShown() throws IOException {
+    Path made = Files.createDirectories(dir.resolve("beyond"));
+    Files.writeString(made.resolve("ext.cnf"), """
+        [dn]
+        CN=inner
+        [ext]
+        basicConstraints=critical,CA:TRUE
+        nameConstraints=critical,permitted;DNS:corp.example,permitted;email:.corp.example,excluded;URI:.bad.example,excluded;dirName:dn
+        policyMappings=1.2.3.4:1.2.3.5
+        1.2.3.99.1=critical,ASN1:UTF8String:hello
+        subjectAltName=DNS:ok.example,URI:https://x.example/,email:a@b.example,dirName:dn,otherName:1.3.6.1.4.1.311.20.2.3;UTF8:u@x,RID:1.2.3.4
+        """);
+    Commands.run(made, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "b.key", "-subj", "/CN=beyond", "-days", "30", "-config", "ext.cnf", "-extensions", "ext", "-out", "b.pem");
+
+    CliResult text = inspect("beyond/b.pem");
+    assertThat(text.exitCode()).as(text.toString()).isZero();
+    assertThat(text.out())
+        .contains("         SANs ok.example, URI:https://x.example/, email:a@b.example, dirName:CN=inner,"
+            + " otherName:1.3.6.1.4.1.311.20.2.3, RID:1.2.3.4\n")
+        .contains("         name constraints permitted dnsDomains [corp.example]\n")
+        .contains("         name constraints (other kinds) permitted email:.corp.example;"
+            + " excluded URI:.bad.example, dirName:CN=inner\n")
+        .contains("         policy mappings 1.2.3.4 → 1.2.3.5\n")
+        .contains("         critical extension 1.2.3.99.1 unknown to OpenSSL: its clients (curl, nginx, HAProxy,"
+            + " Python) refuse every chain through it\n");
+    JsonNode c = json("beyond/b.pem").get("certificates").get(0);
+    assertThat(c.get("other_names").valueStream().map(JsonNode::asString).toList())
+        .isEqualTo(List.of("URI:https://x.example/", "email:a@b.example", "dirName:CN=inner",
+            "otherName:1.3.6.1.4.1.311.20.2.3", "RID:1.2.3.4"));
+    assertThat(c.get("other_name_constraints").toString())
+        .isEqualTo("{\"permitted\":[\"email:.corp.example\"],\"excluded\":[\"URI:.bad.example\",\"dirName:CN=inner\"]}");
+    assertThat(c.get("policy_mappings").toString())
+        .isEqualTo("[{\"issuer_domain_policy\":\"1.2.3.4\",\"subject_domain_policy\":\"1.2.3.5\"}]");
+    assertThat(c.get("critical_extensions_openssl_refuses").toString()).isEqualTo("[\"1.2.3.99.1\"]");
+  }
+
+  /**
+   * thostile17: bytes above 0x7F in an IA5String (a dNSName, a URI) were read as Latin-1 and
+   * printed as mojibake ({@code bÃ¢\x80®ad.example}) while a subject shows the bytes of a character
+   * it escapes as {@code \E2\80\AE}: one escaping for both, in certificates and requests.
+   */
+  @Test
+  void testIa5BytesAboveAscii_areShownAsTheSubjectShowsEscapedBytes() throws IOException {
+    Path made = Files.createDirectories(dir.resolve("ia5"));
+    byte[] config = ("[ext]\nsubjectAltName=DNS:b\u00e2\u0080\u00aead.example,URI:http://u\u00c3\u00a9/\n")
+        .getBytes(java.nio.charset.StandardCharsets.ISO_8859_1); // the raw bytes E2 80 AE, C3 A9
+    Files.write(made.resolve("ext.cnf"), config);
+    Commands.run(made, "openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", "i.key", "-subj", "/CN=ia5", "-days", "30", "-config", "ext.cnf", "-extensions", "ext", "-out", "i.pem");
+    Commands.run(made, "openssl", "req", "-new", "-key", "i.key", "-subj", "/CN=ia5", "-config", "ext.cnf",
+        "-reqexts", "ext", "-out", "i.csr");
+
+    assertThat(inspect("ia5/i.pem").out()).contains("         SANs b\\E2\\80\\AEad.example, URI:http://u\\C3\\A9/\n");
+    assertThat(inspect("ia5/i.csr").out()).contains("         SANs b\\E2\\80\\AEad.example, URI:http://u\\C3\\A9/\n");
+    JsonNode c = json("ia5/i.pem").get("certificates").get(0);
+    assertThat(c.get("dns_names").get(0).asString()).isEqualTo("b\\E2\\80\\AEad.example");
+    assertThat(c.get("other_names").get(0).asString()).isEqualTo("URI:http://u\\C3\\A9/");
+  }
 }
