@@ -72,6 +72,22 @@ class AcmeOrdersTest {
   }
 
   @Test
+  void plan_aRequestLeftFromTheExternalIssuerGoesButTheOrderedChainStays() {
+    DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
+    Fixtures.Store s = ordered(d, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(80)));
+    s.csr = Fixtures.csr(d, HOST, s.serverKey);
+
+    Plan plan = plan(d, s.observed(), seen(s, Optional.empty(), Optional.empty(), false), NOW);
+
+    assertThat(plan.changes()).extracting(Change::address).containsExactly("server.csr");
+    Change csr = change(plan, "server.csr").orElseThrow();
+    assertThat(csr.action()).isEqualTo(Action.DELETE);
+    assertThat(csr.intent()).isEqualTo(new Intent.RemoveCsr(false));
+    assertThat(csr.reasonText())
+        .isEqualTo("server.issuer is acme: server.csr is no longer needed (each order sends its own request)");
+  }
+
+  @Test
   void plan_aCertificateNotOrderedHereIsReplacedByAnOrder() {
     DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
     Fixtures.Store s = ordered(d, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(80)));
