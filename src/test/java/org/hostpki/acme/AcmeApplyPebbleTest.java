@@ -299,6 +299,55 @@ class AcmeApplyPebbleTest {
     assertThat(pebble.certificateStatus(old.getSerialNumber().toString(16))).contains("Revoked");
   }
 
+  @Test
+  void switch_acmeToExternalAndBack_namesTheOrderedChainAndTheRequestGoes() throws Exception {
+    write(http01(), "[switch.example.test]", "");
+    apply().assertSucceeded();
+    assertThat(Files.readString(dir.resolve("pki/.external/chain-roots.json"))).contains("\"source\":\"acme\"");
+    Files.copy(dir.resolve("pki/external-chain.crt"), dir.resolve("chain.pem"));
+    String external =
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "host: {detect: false, hostname: portal, domain: example.test, addresses: [127.0.0.1]}\n"
+            + "server:\n  issuer: external\n  includeHostIdentity: false\n  dnsNames: [switch.example.test]\n"
+            + "  external: {chain: chain.pem}\n";
+    Files.writeString(dir.resolve("host.yaml"), external);
+
+    CliResult toExternal = apply();
+
+    toExternal.assertNoStackTrace();
+    assertThat(toExternal.out() + toExternal.err())
+        .contains("+ server.csr", "which was ordered through ACME")
+        .doesNotContain("before hostpki recorded");
+    assertThat(dir.resolve("pki/server.csr")).exists();
+
+    write(http01(), "[switch.example.test]", "");
+    CliResult back = apply();
+
+    back.assertSucceeded().assertNoStackTrace();
+    assertThat(back.out()).contains("- server.csr", "server.issuer is acme: server.csr is no longer needed");
+    assertThat(dir.resolve("pki/server.csr")).doesNotExist();
+    assertThat(certificates("external-chain.crt")).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(apply().out()).contains("No changes");
+  }
+
+  @Test
+  void status_afterARollbackToAnEarlierOrderSaysTheLastOrderIsNotWhatServes() throws Exception {
+    write(http01(), "[rollback.example.test]", "");
+    apply().assertSucceeded();
+    X509Certificate first = certificates("server.crt").get(0);
+    Cli.in(dir).run("apply", "-f", "host.yaml", "--replace", "server").assertSucceeded();
+
+    Cli.in(dir).run("rollback", "-f", "host.yaml").assertSucceeded().assertNoStackTrace();
+
+    assertThat(certificates("server.crt").get(0).getSerialNumber()).isEqualTo(first.getSerialNumber());
+    CliResult status = Cli.in(dir).run("status", "-f", "host.yaml");
+    assertThat(status.out())
+        .contains("(not the served certificate: an earlier order of this account's brought that one)")
+        .doesNotContain("(the served certificate)");
+    CliResult json = Cli.in(dir).run("status", "-f", "host.yaml", "--output", "json");
+    assertThat(json.out()).contains("\"last_order\":{\"completed\":").contains("\"served\":false");
+  }
+
   // ---- helpers ---------------------------------------------------------------------------------
 
   private CliResult apply() {
