@@ -38,19 +38,7 @@ public record AcmeObservation(
   public static final AcmeObservation NONE =
       new AcmeObservation(
           Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-          Optional.empty(), false);
-
-  /** An observation whose {@code lastOrdered} is the last order's own certificate. */
-  public AcmeObservation(
-      Optional<String> accountUrl,
-      Optional<Fingerprint> lastOrdered,
-      Optional<Instant> lastOrderAt,
-      Optional<Failure> failure,
-      Optional<SuggestedWindow> renewalWindow,
-      Optional<String> renewalInfoProblem,
-      boolean honourBackOff) {
-    this(accountUrl, lastOrdered, lastOrderAt, failure, renewalWindow, renewalInfoProblem, honourBackOff, false);
-  }
+          Optional.empty(), false, false);
 
   public AcmeObservation {
     Objects.requireNonNull(accountUrl, "accountUrl");
@@ -115,7 +103,7 @@ public record AcmeObservation(
   public AcmeObservation ordered(Fingerprint leaf) {
     return new AcmeObservation(
         accountUrl, Optional.of(leaf), lastOrderAt, Optional.empty(), Optional.empty(), Optional.empty(),
-        honourBackOff);
+        honourBackOff, false);
   }
 
   /** What the stale check of a saved plan compares. */

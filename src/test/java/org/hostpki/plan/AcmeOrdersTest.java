@@ -169,7 +169,7 @@ class AcmeOrdersTest {
         new AcmeObservation(
             Optional.of("https://acme.example.com/acct/1"), Optional.of(s.serverCert.fingerprint()),
             Optional.of(NOW), Optional.empty(), Optional.empty(),
-            Optional.of("the CA at https://acme.example.com/dir did not answer within 5000 ms"), false);
+            Optional.of("the CA at https://acme.example.com/dir did not answer within 5000 ms"), false, false);
 
     Plan plan = plan(d, s.observed(), seen, NOW);
 
@@ -386,7 +386,7 @@ class AcmeOrdersTest {
         new AcmeObservation.Failure(NOW, "unreachable", 1, Optional.empty(), false, NOW.plus(Duration.ofMinutes(5)));
     return new AcmeObservation(
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(failed), Optional.empty(), Optional.empty(),
-        true);
+        true, false);
   }
 
   private static AcmeObservation seen(
@@ -395,6 +395,6 @@ class AcmeOrdersTest {
     Fingerprint leaf = s.serverCert.fingerprint();
     return new AcmeObservation(
         Optional.of("https://acme.example.com/acct/1"), Optional.of(leaf), Optional.of(NOW.minus(Duration.ofDays(10))),
-        failure, window, Optional.empty(), honourBackOff);
+        failure, window, Optional.empty(), honourBackOff, false);
   }
 }
