@@ -464,13 +464,19 @@ public final class AcmeIssuer {
   }
 
   private Optional<RenewalWindow> fetchRenewalInfo(Certificate leaf, Duration bound) throws AcmeFailure {
-    return bounded("asking the CA for renewal information", bound, () -> {
+    // The bound covers the client's set-up and the first connection too: under load those, not the
+    // CA, may take the time, and the message names the step the time ran out in (facme17).
+    java.util.concurrent.atomic.AtomicReference<String> step =
+        new java.util.concurrent.atomic.AtomicReference<>("setting up the ACME client (loading it, its TLS context)");
+    return bounded("asking the CA for renewal information", bound, step, () -> {
       Session session = session(OrderDeadline.bound(clock, bound, "the bound on renewal information"));
+      step.set("reading the CA's directory (connecting, the TLS handshake)");
       if (call("reading the CA's directory", () -> session.resourceUrlOptional(Resource.RENEWAL_INFO)).isEmpty()) {
         return Optional.empty();
       }
       Login login = anyLogin(session);
       RenewalInfo info = call("asking the CA for renewal information", () -> login.bindRenewalInfo(JcaKeys.x509(leaf)));
+      step.set("waiting for the CA's renewal information");
       Optional<Instant> retryAfter = call("asking the CA for renewal information", info::fetch);
       Instant start = call("reading the renewal information", info::getSuggestedWindowStart);
       Instant end = call("reading the renewal information", info::getSuggestedWindowEnd);
@@ -760,20 +766,26 @@ public final class AcmeIssuer {
   /**
    * Runs on a daemon thread and gives up after {@code bound}, leaving the thread to its requests,
    * which end by then as well (their session's deadline is the same bound).
+   *
+   * @param step what {@code work} is doing now, named when the bound runs out
    */
-  private <T> T bounded(String doing, Duration bound, Bounded<T> work) throws AcmeFailure {
+  private <T> T bounded(
+      String doing, Duration bound, java.util.concurrent.atomic.AtomicReference<String> step, Bounded<T> work)
+      throws AcmeFailure {
     ExecutorService thread = Executors.newSingleThreadExecutor(Listeners.daemonThreads("hostpki-acme-bounded"));
-    AcmeFailure unanswered =
-        new AcmeFailure(
-            AcmeFailure.Kind.UNREACHABLE, doing + ": the CA at " + server + " did not answer within " + bound.toMillis() + " ms");
+    java.util.function.Supplier<AcmeFailure> unanswered =
+        () -> new AcmeFailure(
+            AcmeFailure.Kind.UNREACHABLE,
+            doing + ": the CA at " + server + " did not answer within " + bound.toMillis() + " ms"
+                + " (the time ran out while " + step.get() + ")");
     try {
       Future<T> result = thread.submit(work::run);
       return result.get(bound.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
-      throw unanswered;
+      throw unanswered.get();
     } catch (ExecutionException e) {
       if (e.getCause() instanceof AcmeFailure f) {
-        throw f.kind() == AcmeFailure.Kind.TIMEOUT ? unanswered : f; // a request cut short at the bound
+        throw f.kind() == AcmeFailure.Kind.TIMEOUT ? unanswered.get() : f; // a request cut short at the bound
       }
       if (e.getCause() instanceof RuntimeException r) {
         throw r;

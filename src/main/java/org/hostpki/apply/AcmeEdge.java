@@ -95,10 +95,10 @@ final class AcmeEdge {
     AccountState state = issuer.accountState();
     // A run killed after its order was recorded, before the store took the certificate, left an
     // earlier order's certificate served: still this account's, not one to order again.
-    Optional<Fingerprint> lastOrdered =
+    Optional<Fingerprint> earlier =
         served.map(Certificate::fingerprint)
-            .filter(f -> state.lastOrder().filter(o -> o.earlierLeavesSha256().contains(f.hex())).isPresent())
-            .or(() -> state.lastOrder().flatMap(o -> fingerprint(o.leafSha256())));
+            .filter(f -> state.lastOrder().filter(o -> o.earlierLeavesSha256().contains(f.hex())).isPresent());
+    Optional<Fingerprint> lastOrdered = earlier.or(() -> state.lastOrder().flatMap(o -> fingerprint(o.leafSha256())));
     Optional<SuggestedWindow> window = Optional.empty();
     Optional<String> problem = Optional.empty();
     Optional<Certificate> ours = served.filter(c -> lastOrdered.equals(Optional.of(c.fingerprint())));
@@ -127,7 +127,8 @@ final class AcmeEdge {
         state.failure().map(AcmeEdge::failure),
         window,
         problem,
-        honourBackOff);
+        honourBackOff,
+        earlier.isPresent());
   }
 
   private static Optional<Fingerprint> fingerprint(String hex) {

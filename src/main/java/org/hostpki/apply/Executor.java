@@ -150,9 +150,11 @@ final class Executor {
         newCaCrl(fresh, change);
       } else if (intent instanceof Intent.FirstCrl first) {
         firstCrl(first, change);
-      } else if (intent instanceof Intent.RemoveCsr) {
+      } else if (intent instanceof Intent.RemoveCsr remove) {
         next.files.remove(StoreLayout.SERVER_CSR);
-        next.files.remove(StoreLayout.EXTERNAL_CHAIN);
+        if (remove.chainToo()) {
+          next.files.remove(StoreLayout.EXTERNAL_CHAIN);
+        }
       } else if (intent instanceof Intent.PutTrusted t) {
         putTrusted(t);
       } else if (intent instanceof Intent.RemoveTrusted t) {

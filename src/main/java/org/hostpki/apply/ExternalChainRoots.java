@@ -49,6 +49,11 @@ import tools.jackson.databind.JsonNode;
  * then, and while the record cannot be read, a plan resolves it from the trust it reads: none is
  * the same warning. A rewrite keeps each entry as written (a newer build's fields, an entry this
  * build skips).
+ *
+ * <p>A chain ordered through ACME ({@code server.issuer: acme}) is recorded too, with {@code
+ * "source": "acme"} and the root this host trusts that completes it (or none): a store switched
+ * to the external issuer with that chain in the file is then told the truth about it, not that it
+ * was imported before hostpki recorded roots (facme17).
  */
 final class ExternalChainRoots {
   static final String FOLDER = ".external";
@@ -67,7 +72,15 @@ final class ExternalChainRoots {
    * host trusted completed the chain at its import (that import warned: its root is unnamed, or the
    * chain incomplete), written {@code "root": null}.
    */
-  record Entry(Fingerprint leaf, Optional<Fingerprint> chain, Optional<Fingerprint> root, String subject) {}
+  record Entry(
+      Fingerprint leaf, Optional<Fingerprint> chain, Optional<Fingerprint> root, String subject, boolean ordered) {
+    Entry(Fingerprint leaf, Optional<Fingerprint> chain, Optional<Fingerprint> root, String subject) {
+      this(leaf, chain, root, subject, false);
+    }
+  }
+
+  /** The value of an entry's {@code "source"} for a chain ordered through ACME. */
+  static final String ORDERED = "acme";
 
   /**
    * What the record holds: its entries; each chain as written, kept whole when the record is
@@ -156,12 +169,13 @@ final class ExternalChainRoots {
         JsonNode k = c.get("chain");
         Optional<Fingerprint> key =
             k == null || k.isNull() ? Optional.empty() : Optional.of(new Fingerprint(k.asString()));
+        boolean ordered = isText(c.get("source"), ORDERED);
         entries.add(
             r.isNull()
-                ? new Entry(new Fingerprint(c.get("leaf").asString()), key, Optional.empty(), "")
+                ? new Entry(new Fingerprint(c.get("leaf").asString()), key, Optional.empty(), "", ordered)
                 : new Entry(
                     new Fingerprint(c.get("leaf").asString()), key, Optional.of(new Fingerprint(r.asString())),
-                    c.get("subject").asString()));
+                    c.get("subject").asString(), ordered));
       } catch (RuntimeException e) {
         // skipped here, kept as written: by hand or by a newer build
       }
@@ -193,6 +207,26 @@ final class ExternalChainRoots {
       List<Certificate> chain,
       Collection<Certificate> trusted,
       boolean imported,
+      List<String> notices) {
+    record(store, random, chain, trusted, imported, false, notices);
+  }
+
+  /**
+   * Records the root that completes {@code chain}, which this apply ordered through ACME: as an
+   * import's, with {@code "source": "acme"}, and none recorded as such.
+   */
+  static void recordOrdered(
+      Path store, SecureRandom random, List<Certificate> chain, Collection<Certificate> trusted, List<String> notices) {
+    record(store, random, chain, trusted, true, true, notices);
+  }
+
+  private static void record(
+      Path store,
+      SecureRandom random,
+      List<Certificate> chain,
+      Collection<Certificate> trusted,
+      boolean imported,
+      boolean ordered,
       List<String> notices) {
     if (chain.isEmpty()) {
       return;
@@ -233,6 +267,9 @@ final class ExternalChainRoots {
       w.name("chains").beginArray();
       kept.forEach(w::value);
       w.beginObject().field("leaf", leaf.hex()).field("chain", key.hex());
+      if (ordered) {
+        w.field("source", ORDERED);
+      }
       if (root.isPresent()) {
         w.field("root", root.get().fingerprint().hex()).field("subject", root.get().facts().subjectDn());
       } else {
@@ -243,7 +280,8 @@ final class ExternalChainRoots {
           .replace(FILE, (w.toString() + "\n").getBytes(StandardCharsets.UTF_8), false);
     } catch (IOException | HostpkiException e) {
       notices.add(
-          "could not record which root completes the imported chain (" + store.resolve(FOLDER).resolve(FILE)
+          "could not record which root completes the " + (ordered ? "ordered" : "imported") + " chain ("
+              + store.resolve(FOLDER).resolve(FILE)
               + "): " + TerminalText.escape(String.valueOf(e.getMessage()))
               + "; the next apply tries again");
     }
@@ -270,7 +308,7 @@ final class ExternalChainRoots {
     }
     Read read = readRecord(store);
     Optional<Entry> recorded = read.of(chain);
-    if (recorded.isPresent() && recorded.get().root().isEmpty()) {
+    if (recorded.isPresent() && recorded.get().root().isEmpty() && !recorded.get().ordered()) {
       return plan; // no trusted root completed it at its import, which warned
     }
     if (recorded.isPresent() && trusted.stream().anyMatch(t -> t.fingerprint().equals(recorded.get().root().get()))) {
@@ -281,22 +319,33 @@ final class ExternalChainRoots {
     }
     Path chainFile = desired.server().external().get().chain();
     String what;
-    if (recorded.isPresent()) {
+    if (recorded.isPresent() && recorded.get().ordered() && recorded.get().root().isEmpty()) {
+      // Nothing warned when ACME ordered it: no root this host trusts completed it then either.
+      Certificate top = chain.get(chain.size() - 1);
+      what =
+          "no root this host trusts completes the served chain (" + chainFile + ", ending with "
+              + TerminalText.escape(top.facts().subjectDn()) + ", issued by "
+              + TerminalText.escape(top.facts().issuerDn()) + "), which was ordered through ACME; none"
+              + " did when it was ordered either (hostpki does not ask that of an ACME CA's chain)";
+    } else if (recorded.isPresent()) {
       Entry entry = recorded.get();
       what =
-          "the imported chain (" + chainFile + ") ends in the root " + TerminalText.escape(entry.subject())
-              + " (SHA-256 " + entry.root().get().colonHex() + "), which this host trusted when it was imported"
+          (entry.ordered() ? "the chain ordered through ACME (" : "the imported chain (") + chainFile
+              + ") ends in the root " + TerminalText.escape(entry.subject())
+              + " (SHA-256 " + entry.root().get().colonHex() + "), which this host trusted when it was "
+              + (entry.ordered() ? "ordered through ACME" : "imported")
               + " and trusts no longer (it left trust.certificates or the system's CA bundle, as a"
               + " distrusted root does)";
     } else {
       Certificate top = chain.get(chain.size() - 1);
       what =
-          "no root this host trusts completes the imported chain (" + chainFile + ", ending with "
+          "no root this host trusts completes the served chain (" + chainFile + ", ending with "
               + TerminalText.escape(top.facts().subjectDn()) + ", issued by "
               + TerminalText.escape(top.facts().issuerDn()) + "); "
               + read.unreadable()
                   .map(why -> "which root completed it at its import is not known (" + why + ")")
-                  .orElse("it was imported before hostpki recorded which root completes a chain")
+                  .orElse("it was imported, or ordered through ACME, before hostpki recorded which root"
+                      + " completes a chain")
               + ", so whether that root left trust.certificates or the system's CA bundle (as a"
               + " distrusted root does) is not known";
     }

@@ -18,6 +18,7 @@ import org.hostpki.model.PendingHook;
 import org.hostpki.model.StoreLayout;
 import org.hostpki.plan.AcmeObservation;
 import org.hostpki.plan.Change;
+import org.hostpki.model.ServerSpec;
 import org.hostpki.plan.Intent;
 import org.hostpki.plan.Plan;
 import org.hostpki.plan.PlanJson;
@@ -156,12 +157,16 @@ final class GenerationWrite {
 
   /**
    * Records, before the commit, which trusted root completes the imported chain the new set holds
-   * ({@link ExternalChainRoots}), when the record lacks it.
+   * ({@link ExternalChainRoots}), when the record lacks it, or the chain this apply ordered
+   * through ACME.
    */
   private void recordChainRoot(
       DesiredState desired, SortedMap<String, StoreFile> files, Reconciler.Observation before, List<String> notices) {
     StoreFile chain = files.get(StoreLayout.EXTERNAL_CHAIN);
-    if (chain == null || !ExternalChainRoots.applies(desired)) {
+    boolean ordered =
+        desired.server().issuer() == ServerSpec.Issuer.ACME
+            && before.plan().changes().stream().anyMatch(c -> c.intent() instanceof Intent.OrderAcme);
+    if (chain == null || !(ordered || ExternalChainRoots.applies(desired))) {
       return;
     }
     List<org.hostpki.pki.Certificate> certificates;
@@ -169,6 +174,12 @@ final class GenerationWrite {
       certificates = org.hostpki.pki.Pem.readCertificates(chain.content());
     } catch (org.hostpki.pki.InvalidMaterialException e) {
       return; // written by this apply from checked certificates: cannot happen
+    }
+    if (ordered) {
+      // Recorded for a later switch to the external issuer with this chain in its file.
+      ExternalChainRoots.recordOrdered(
+          desired.store().path(), parts.random(), certificates, before.desiredTrust().values(), notices);
+      return;
     }
     ExternalChainRoots.record(
         desired.store().path(), parts.random(), certificates, before.desiredTrust().values(),

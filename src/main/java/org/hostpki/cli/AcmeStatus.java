@@ -35,7 +35,11 @@ final class AcmeStatus {
     text.add(PAD).add("last order ");
     if (acme.lastOrderAt().isPresent()) {
       text.add(DateText.of(acme.lastOrderAt().get()))
-          .add(servesLastOrder(o) ? " (the served certificate)" : " (not the served certificate)");
+          .add(servesLastOrder(o)
+              ? " (the served certificate)"
+              : o.acme().earlierOrderServed()
+                  ? " (not the served certificate: an earlier order of this account's brought that one)"
+                  : " (not the served certificate)");
     } else {
       text.add("none yet");
     }
@@ -83,8 +87,9 @@ final class AcmeStatus {
     w.endObject();
   }
 
+  /** Whether server.crt is the certificate the last order brought (not an earlier order's, after a rollback). */
   private static boolean servesLastOrder(Reconciler.Observation o) {
-    return o.store().facts().serverCertificate().map(CertificateFacts::fingerprint).filter(o.acme()::orderedHere)
-        .isPresent();
+    return o.store().facts().serverCertificate().map(CertificateFacts::fingerprint)
+        .filter(o.acme()::lastOrderBrought).isPresent();
   }
 }

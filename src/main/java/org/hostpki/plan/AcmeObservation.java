@@ -20,6 +20,9 @@ import org.hostpki.renewal.SuggestedWindow;
  * @param renewalInfoProblem why the window could not be fetched, for a warning
  * @param honourBackOff an order waits for the recorded back-off: unattended runs, and the run
  *     whose own order just failed; a person's apply orders at once unless the CA asked to wait
+ * @param earlierOrderServed {@code lastOrdered} is the served certificate, which an order of this
+ *     account's before the last brought (a rollback to it, a run killed after its order was
+ *     recorded): planned as this account's, but not the certificate the last order brought
  */
 public record AcmeObservation(
     Optional<String> accountUrl,
@@ -28,13 +31,14 @@ public record AcmeObservation(
     Optional<Failure> failure,
     Optional<SuggestedWindow> renewalWindow,
     Optional<String> renewalInfoProblem,
-    boolean honourBackOff) {
+    boolean honourBackOff,
+    boolean earlierOrderServed) {
 
   /** No ACME record, no window: an internal or external issuer, or a store that never ordered. */
   public static final AcmeObservation NONE =
       new AcmeObservation(
           Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-          Optional.empty(), false);
+          Optional.empty(), false, false);
 
   public AcmeObservation {
     Objects.requireNonNull(accountUrl, "accountUrl");
@@ -45,9 +49,17 @@ public record AcmeObservation(
     Objects.requireNonNull(renewalInfoProblem, "renewalInfoProblem");
   }
 
-  /** Whether {@code certificate} is the one this account's last order produced. */
+  /**
+   * Whether {@code certificate} is this account's: the one its last order produced, or the served
+   * one an earlier order did ({@code earlierOrderServed}).
+   */
   public boolean orderedHere(Fingerprint certificate) {
     return lastOrdered.filter(certificate::equals).isPresent();
+  }
+
+  /** Whether {@code certificate} is the one this account's last order produced itself. */
+  public boolean lastOrderBrought(Fingerprint certificate) {
+    return !earlierOrderServed && orderedHere(certificate);
   }
 
   /**
@@ -83,14 +95,15 @@ public record AcmeObservation(
   /** The same observation for the planning pass right after this run's own order failed. */
   public AcmeObservation afterOwnFailure(Failure failed) {
     return new AcmeObservation(
-        accountUrl, lastOrdered, lastOrderAt, Optional.of(failed), renewalWindow, renewalInfoProblem, true);
+        accountUrl, lastOrdered, lastOrderAt, Optional.of(failed), renewalWindow, renewalInfoProblem, true,
+        earlierOrderServed);
   }
 
   /** The observation once this certificate was ordered: the failures are behind, no window yet. */
   public AcmeObservation ordered(Fingerprint leaf) {
     return new AcmeObservation(
         accountUrl, Optional.of(leaf), lastOrderAt, Optional.empty(), Optional.empty(), Optional.empty(),
-        honourBackOff);
+        honourBackOff, false);
   }
 
   /** What the stale check of a saved plan compares. */

@@ -237,8 +237,16 @@ public sealed interface Intent {
     DROP
   }
 
-  /** Remove {@code server.csr} and {@code external-chain.crt}: the issuer is internal again. */
-  record RemoveCsr() implements Intent {}
+  /**
+   * Remove {@code server.csr} and, with {@code chainToo}, {@code external-chain.crt}: the issuer is
+   * internal again; without, the issuer is acme, whose ordered chain external-chain.crt holds.
+   */
+  record RemoveCsr(boolean chainToo) implements Intent {
+    /** The issuer is internal again: both go. */
+    public RemoveCsr() {
+      this(true);
+    }
+  }
 
   /**
    * Write a derived file anew from the certificates the store will hold.

@@ -12,7 +12,8 @@ import org.hostpki.model.StoreLayout;
 /**
  * Plans the request for an external CA ({@code server.csr}): kept matching the server key and the
  * desired names while the issuer is external, removed (with the record of the chain imported last)
- * when it is internal again.
+ * when it is internal again, and removed alone when it is acme (each order carries its own request,
+ * and external-chain.crt holds the ordered chain then).
  */
 final class RequestPlan {
   private RequestPlan() {}
@@ -23,10 +24,14 @@ final class RequestPlan {
     ObservedStore observed = in.observed();
     Optional<CsrFacts> csr = observed.serverCsr();
     if (server.issuer() == ServerSpec.Issuer.ACME) {
-      return; // the order carries its own request; external-chain.crt records the ordered chain
+      // The order carries its own request; external-chain.crt records the ordered chain and stays.
+      // A request left from the external issuer goes, as it does when the issuer is internal: kept,
+      // it was a request no CA would ever sign for this store (facme17).
+      removeUnwanted(observed, draft, false);
+      return;
     }
     if (server.issuer() != ServerSpec.Issuer.EXTERNAL || server.external().isEmpty()) {
-      removeUnwanted(observed, draft);
+      removeUnwanted(observed, draft, true);
       return;
     }
     ServerNames names = ServerNames.of(in);
@@ -84,11 +89,16 @@ final class RequestPlan {
             after));
   }
 
-  /** The issuer is internal: the request and the record of the imported chain go. */
-  private static void removeUnwanted(ObservedStore observed, PlanDraft draft) {
+  /**
+   * The issuer is internal: the request and the record of the imported chain go; it is acme
+   * ({@code chainToo} false): the request alone.
+   */
+  private static void removeUnwanted(ObservedStore observed, PlanDraft draft, boolean chainToo) {
     List<String> present = new ArrayList<>();
     observed.serverCsr().ifPresent(c -> present.add(StoreLayout.SERVER_CSR));
-    observed.externalChain().ifPresent(c -> present.add(StoreLayout.EXTERNAL_CHAIN));
+    if (chainToo) {
+      observed.externalChain().ifPresent(c -> present.add(StoreLayout.EXTERNAL_CHAIN));
+    }
     if (present.isEmpty()) {
       return;
     }
@@ -99,11 +109,12 @@ final class RequestPlan {
             List.of(
                 new Reason(
                     ReasonCode.NOT_WANTED,
-                    "server.issuer is internal: "
+                    (chainToo ? "server.issuer is internal: " : "server.issuer is acme: ")
                         + String.join(" and ", present)
                         + (present.size() == 1 ? " is" : " are")
-                        + " no longer needed")),
-            new Intent.RemoveCsr(),
+                        + " no longer needed"
+                        + (chainToo ? "" : " (each order sends its own request)"))),
+            new Intent.RemoveCsr(chainToo),
             observed.serverCsr().map(PlanWords::requestAttributes).orElseGet(Attributes::none),
             Attributes.none()));
   }

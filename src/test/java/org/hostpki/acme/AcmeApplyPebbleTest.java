@@ -286,7 +286,7 @@ class AcmeApplyPebbleTest {
   // ---- revocation ------------------------------------------------------------------------------
 
   @Test
-  void apply_replaceServerRevokeOldRevokesTheReplacedCertificate() throws Exception {
+  void apply_replaceServerRevokeOldRevokesTheReplacedCertificateAndStatusAfterARollbackSaysSo() throws Exception {
     write(http01(), "[revoke.example.test]", "");
     apply().assertSucceeded();
     X509Certificate old = certificates("server.crt").get(0);
@@ -297,6 +297,48 @@ class AcmeApplyPebbleTest {
     assertThat(replaced.err()).doesNotContain("warning");
     assertThat(certificates("server.crt").get(0).getSerialNumber()).isNotEqualTo(old.getSerialNumber());
     assertThat(pebble.certificateStatus(old.getSerialNumber().toString(16))).contains("Revoked");
+
+    // A rollback brings the earlier order's certificate back: status does not call it the last
+    // order's (an apply since, and its own test, would cost another order).
+    Cli.in(dir).run("rollback", "-f", "host.yaml").assertSucceeded().assertNoStackTrace();
+    assertThat(certificates("server.crt").get(0).getSerialNumber()).isEqualTo(old.getSerialNumber());
+    CliResult status = Cli.in(dir).run("status", "-f", "host.yaml");
+    assertThat(status.out())
+        .contains("(not the served certificate: an earlier order of this account's brought that one)")
+        .doesNotContain("(the served certificate)");
+    assertThat(Cli.in(dir).run("status", "-f", "host.yaml", "--output", "json").out())
+        .contains("\"last_order\":{\"completed\":").contains("\"served\":false");
+  }
+
+  @Test
+  void switch_acmeToExternalAndBack_namesTheOrderedChainAndTheRequestGoes() throws Exception {
+    write(http01(), "[switch.example.test]", "");
+    apply().assertSucceeded();
+    assertThat(Files.readString(dir.resolve("pki/.external/chain-roots.json"))).contains("\"source\":\"acme\"");
+    Files.copy(dir.resolve("pki/external-chain.crt"), dir.resolve("chain.pem"));
+    String external =
+        "apiVersion: hostpki/v1\nstore: {path: pki}\n"
+            + "host: {detect: false, hostname: portal, domain: example.test, addresses: [127.0.0.1]}\n"
+            + "server:\n  issuer: external\n  includeHostIdentity: false\n  dnsNames: [switch.example.test]\n"
+            + "  external: {chain: chain.pem}\n";
+    Files.writeString(dir.resolve("host.yaml"), external);
+
+    CliResult toExternal = apply();
+
+    toExternal.assertNoStackTrace();
+    assertThat(toExternal.out() + toExternal.err())
+        .contains("+ server.csr", "which was ordered through ACME")
+        .doesNotContain("before hostpki recorded");
+    assertThat(dir.resolve("pki/server.csr")).exists();
+
+    write(http01(), "[switch.example.test]", "");
+    CliResult back = apply();
+
+    back.assertSucceeded().assertNoStackTrace();
+    assertThat(back.out()).contains("- server.csr", "server.issuer is acme: server.csr is no longer needed");
+    assertThat(dir.resolve("pki/server.csr")).doesNotExist();
+    assertThat(certificates("external-chain.crt")).hasSizeGreaterThanOrEqualTo(3);
+    assertThat(apply().out()).contains("No changes");
   }
 
   // ---- helpers ---------------------------------------------------------------------------------

@@ -174,8 +174,8 @@ class ExternalChainRootsTest {
 
     Warning warning = untrusted(plan());
     assertThat(warning.message())
-        .contains("no root this host trusts completes the imported chain", CA.intermediate().facts().subjectDn(),
-            "imported before hostpki recorded which root completes a chain",
+        .contains("no root this host trusts completes the served chain", CA.intermediate().facts().subjectDn(),
+            "imported, or ordered through ACME, before hostpki recorded which root completes a chain",
             "have server.csr signed by a CA whose root this host still trusts");
   }
 

@@ -372,7 +372,7 @@ class StoreMetricsTest {
     Instant next = NOW.plus(Duration.ofMinutes(40));
     AcmeObservation ordered = new AcmeObservation(
         Optional.of("https://acme.example/acct/1"), Optional.empty(), Optional.empty(), Optional.empty(),
-        Optional.empty(), Optional.empty(), true);
+        Optional.empty(), Optional.empty(), true, false);
 
     String text = renderFailingAcme();
 
@@ -393,7 +393,7 @@ class StoreMetricsTest {
         Optional.of("https://acme.example/acct/1"), Optional.empty(), Optional.empty(),
         Optional.of(new AcmeObservation.Failure(
             NOW, "connection refused", 3, Optional.empty(), false, NOW.plus(Duration.ofMinutes(40)))),
-        Optional.empty(), Optional.empty(), true));
+        Optional.empty(), Optional.empty(), true, false));
   }
 
   private static String renderWith(AcmeObservation acme) {

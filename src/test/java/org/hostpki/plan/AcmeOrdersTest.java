@@ -72,6 +72,22 @@ class AcmeOrdersTest {
   }
 
   @Test
+  void plan_aRequestLeftFromTheExternalIssuerGoesButTheOrderedChainStays() {
+    DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
+    Fixtures.Store s = ordered(d, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(80)));
+    s.csr = Fixtures.csr(d, HOST, s.serverKey);
+
+    Plan plan = plan(d, s.observed(), seen(s, Optional.empty(), Optional.empty(), false), NOW);
+
+    assertThat(plan.changes()).extracting(Change::address).containsExactly("server.csr");
+    Change csr = change(plan, "server.csr").orElseThrow();
+    assertThat(csr.action()).isEqualTo(Action.DELETE);
+    assertThat(csr.intent()).isEqualTo(new Intent.RemoveCsr(false));
+    assertThat(csr.reasonText())
+        .isEqualTo("server.issuer is acme: server.csr is no longer needed (each order sends its own request)");
+  }
+
+  @Test
   void plan_aCertificateNotOrderedHereIsReplacedByAnOrder() {
     DesiredState d = acme(ExternalSpec.Fallback.NONE, true);
     Fixtures.Store s = ordered(d, NOW.minus(Duration.ofDays(10)), NOW.plus(Duration.ofDays(80)));
@@ -153,7 +169,7 @@ class AcmeOrdersTest {
         new AcmeObservation(
             Optional.of("https://acme.example.com/acct/1"), Optional.of(s.serverCert.fingerprint()),
             Optional.of(NOW), Optional.empty(), Optional.empty(),
-            Optional.of("the CA at https://acme.example.com/dir did not answer within 5000 ms"), false);
+            Optional.of("the CA at https://acme.example.com/dir did not answer within 5000 ms"), false, false);
 
     Plan plan = plan(d, s.observed(), seen, NOW);
 
@@ -370,7 +386,7 @@ class AcmeOrdersTest {
         new AcmeObservation.Failure(NOW, "unreachable", 1, Optional.empty(), false, NOW.plus(Duration.ofMinutes(5)));
     return new AcmeObservation(
         Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(failed), Optional.empty(), Optional.empty(),
-        true);
+        true, false);
   }
 
   private static AcmeObservation seen(
@@ -379,6 +395,6 @@ class AcmeOrdersTest {
     Fingerprint leaf = s.serverCert.fingerprint();
     return new AcmeObservation(
         Optional.of("https://acme.example.com/acct/1"), Optional.of(leaf), Optional.of(NOW.minus(Duration.ofDays(10))),
-        failure, window, Optional.empty(), honourBackOff);
+        failure, window, Optional.empty(), honourBackOff, false);
   }
 }
