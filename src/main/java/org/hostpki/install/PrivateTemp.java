@@ -11,6 +11,7 @@ import java.util.Objects;
 import java.util.OptionalInt;
 import org.hostpki.files.FileModes;
 import org.hostpki.files.FileOwners;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.TerminalText;
 
 /**
@@ -92,7 +93,7 @@ final class PrivateTemp {
     return new Place(own.getParent(), TerminalText.escape(own + " is not used: " + problem
         + ". Someone else may have made it before hostpki's first run; private copies are made in "
         + own.getParent() + " itself, where a killed run's leftovers are not always found. Remove it"
-        + " (rm -r " + own + "; hostpki makes it again), or give hostpki another temporary folder"
+        + " (" + ShellCommand.of("rm", "-r", own) + "; hostpki makes it again), or give hostpki another temporary folder"
         + " (HOSTPKI_JAVA_OPTS=-Djava.io.tmpdir=DIR)"));
   }
 }
