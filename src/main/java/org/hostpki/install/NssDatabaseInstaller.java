@@ -246,8 +246,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       } catch (SqliteHeader.Unreadable e) {
         throw new StepFailed(from + " " + e.getMessage() + ": hostpki reads the database in a private copy, as far as"
             + " its header says it reaches, because a program stopped while changing it left a journal (" + name + JOURNAL
-            + "); certutil cannot read it either. Restore the folder from a backup, or make the database again as its"
-            + " owner: certutil -d sql:" + directory + " -N --empty-password");
+            + "); certutil cannot read it either. Restore the folder from a backup, or have the app that uses"
+            + " the database repair it (its keys are in key4.db: do not make the database again while they are needed)");
       }
       out.put(name, reach);
       if (journal.isPresent()) {
