@@ -89,7 +89,14 @@ final class NssLeftovers {
     if (last != null && now - last < STALE.toNanos() || !SWEPT.compareAndSet(last, now)) {
       return List.of();
     }
-    return sweep(made);
+    List<String> removed = new ArrayList<>(sweep(made));
+    Path place = made.toAbsolutePath().getParent();
+    if (place.getParent() != null && place.getFileName().toString().startsWith(PrivateTemp.PREFIX)) {
+      // rvcore17 L1: what builds before PrivateTemp left in the temporary folder itself, with the
+      // same bounds (only the names a run makes, this user's, at most MAX_EXAMINED names looked at)
+      removed.addAll(sweep(place.getParent(), made, MAX_EXAMINED, MAX_LEFTOVER_ENTRIES));
+    }
+    return removed;
   }
 
   /**
@@ -104,8 +111,12 @@ final class NssLeftovers {
   }
 
   static List<String> sweep(Path made, int examined, int entries) {
+    return sweep(made.toAbsolutePath().getParent(), made, examined, entries);
+  }
+
+  /** Sweeps {@code temporary}, with {@code made}'s owner and time as this run's. */
+  static List<String> sweep(Path temporary, Path made, int examined, int entries) {
     List<String> removed = new ArrayList<>();
-    Path temporary = made.toAbsolutePath().getParent();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(temporary)) {
       if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
         return removed; // no handle-based removal here: nothing is removed by path

@@ -172,6 +172,28 @@ class NssLeftoversTest {
   }
 
   /**
+   * rvcore17 L1: what builds before the private folder left in the temporary folder itself was
+   * never swept again once runs made their folders in hostpki-UID. The daily sweep looks there too.
+   */
+  @Test
+  void theDailySweepAlsoTakesOlderBuildsLeftoversInTheTemporaryFolderItself() throws IOException {
+    Path own = Files.createDirectory(tmp.resolve(PrivateTemp.PREFIX + "0"));
+    Path made = Files.createDirectory(own.resolve("hostpki-nss100"));
+    Instant old = Files.getLastModifiedTime(made).toInstant().minus(Duration.ofDays(2));
+    Path older = leftover("hostpki-nss200", old);
+    Path tool = file("hostpki-tool3.out", old);
+    long now = System.nanoTime() + Duration.ofDays(9).toNanos(); // after any other test's sweep
+    try {
+      assertThat(NssLeftovers.sweepDaily(made, now)).containsExactlyInAnyOrder("hostpki-nss200", "hostpki-tool3.out");
+    } finally {
+      NssLeftovers.SWEPT.set(null);
+    }
+    assertThat(older).doesNotExist();
+    assertThat(tool).doesNotExist();
+    assertThat(made).isDirectory();
+  }
+
+  /**
    * Closing note 16: the {@code hostpki-tool*} files a killed run left (a tool's input, output and
    * messages) were never removed. Now this user's stale ones of exactly those names are; a link,
    * another name and a fresh one are left.
