@@ -246,8 +246,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       } catch (SqliteHeader.Unreadable e) {
         throw new StepFailed(from + " " + e.getMessage() + ": hostpki reads the database in a private copy, as far as"
             + " its header says it reaches, because a program stopped while changing it left a journal (" + name + JOURNAL
-            + "); certutil cannot read it either. Restore the folder from a backup, or make the database again as its"
-            + " owner: certutil -d sql:" + directory + " -N --empty-password");
+            + "); certutil cannot read it either. Restore the folder from a backup, or have the app that uses"
+            + " the database repair it (its keys are in key4.db: do not make the database again while they are needed)");
       }
       out.put(name, reach);
       if (journal.isPresent()) {
@@ -318,18 +318,8 @@ public final class NssDatabaseInstaller implements TrustInstaller {
         java.nio.channels.FileChannel out = java.nio.channels.FileChannel.open(
             to, java.nio.file.StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
       long copied = Math.min(in.size(), keep);
-      java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(64 << 10);
       if (copied <= most) {
-        copied = 0;
-        while (copied <= most && copied < keep
-            && in.read(buffer.limit((int) Math.min(buffer.capacity(), keep - copied))) >= 0) {
-          buffer.flip();
-          copied += buffer.remaining();
-          while (buffer.hasRemaining()) {
-            out.write(buffer);
-          }
-          buffer.clear();
-        }
+        copied = copySparse(in, out, keep, most);
       }
       if (copied > most) {
         throw new StepFailed(from + " is too large: hostpki copies at most 1 GiB of an NSS database with its"
@@ -339,6 +329,57 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       }
       return copied;
     }
+  }
+
+  /** The blocks {@link #copySparse} reads at a time, and leaves out of the copy when all zero. */
+  private static final int BLOCK = 64 << 10;
+
+  /**
+   * Copies {@code in} from its start to {@code out}, at most {@code keep} bytes, or stops once more
+   * than {@code most} were read: a block of zeroes is not written, only skipped over, so the copy
+   * holds a hole there (rvsec17 M1: the database's owner, the app's user, may make a sparse
+   * key4.db of 200 MiB with a header and a journal that say so, which costs them nothing, and
+   * every look of root's wrote it out whole in the temporary folder). What the copy reads is the
+   * same: a hole reads as zeroes.
+   *
+   * @return the bytes read (the copy's size)
+   */
+  static long copySparse(java.nio.channels.FileChannel in, java.nio.channels.FileChannel out, long keep, long most)
+      throws IOException {
+    java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(BLOCK);
+    long copied = 0;
+    while (copied <= most && copied < keep
+        && in.read(buffer.limit((int) Math.min(buffer.capacity(), keep - copied))) >= 0) {
+      buffer.flip();
+      int length = buffer.remaining();
+      if (!allZero(buffer)) {
+        long at = copied;
+        while (buffer.hasRemaining()) {
+          at += out.write(buffer, at);
+        }
+      }
+      copied += length;
+      buffer.clear();
+    }
+    if (copied > 0 && out.size() < copied) {
+      out.write(java.nio.ByteBuffer.allocate(1), copied - 1); // a hole at the end: the size is kept
+    }
+    return copied;
+  }
+
+  private static boolean allZero(java.nio.ByteBuffer buffer) {
+    int i = buffer.position();
+    for (; i + Long.BYTES <= buffer.limit(); i += Long.BYTES) {
+      if (buffer.getLong(i) != 0) {
+        return false;
+      }
+    }
+    for (; i < buffer.limit(); i++) {
+      if (buffer.get(i) != 0) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The journals beside the database, by name: a writer stopped halfway left them. */
@@ -720,9 +761,6 @@ public final class NssDatabaseInstaller implements TrustInstaller {
     return folder;
   }
 
-  /** Deepest folder below a batch's that is removed: more is left (its owner made it on purpose). */
-  private static final int REMOVE_DEPTH = 32;
-
   /**
    * Removes a batch's folder and everything in it, through handles of the folders (no path is
    * looked up again), never following a link: the database's owner may write its out folder and
@@ -731,7 +769,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
   private static void removeTree(Path folder) throws IOException {
     try (java.nio.file.DirectoryStream<Path> stream = Files.newDirectoryStream(folder)) {
       if (stream instanceof java.nio.file.SecureDirectoryStream<Path> secure) {
-        NssLeftovers.empty(secure, 0, REMOVE_DEPTH);
+        NssLeftovers.empty(secure, Long.MAX_VALUE);
       } else {
         throw new IOException("no secure directory stream for " + folder);
       }

@@ -30,7 +30,7 @@ import java.util.List;
  * ahead of them kept them for good). When that folder is refused (someone else made it), the
  * temporary folder itself is swept, with the bounds rvsec16 asked for: only the names {@code
  * createTempDirectory}/{@code createTempFile} make, at most {@link #MAX_EXAMINED} names looked at,
- * and a leftover holding more than a run leaves is left rather than read whole again. A process
+ * and no more names of a leftover read a sweep than a run leaves (the rest go at the next sweeps). A process
  * sweeps at its first folder or file, and again a {@link #STALE} later (a long-lived watch).
  */
 final class NssLeftovers {
@@ -51,9 +51,10 @@ final class NssLeftovers {
   static final int MAX_EXAMINED = 4096;
 
   /**
-   * At most this many names removed in one leftover: a run leaves its copy (db/ and four files) or
-   * a batch's folder (its commands, the certificates it added, out/): a leftover holding more was
-   * filled by the database's owner (out/ is theirs) and is left, not read again whole at each run.
+   * At most this many names read in one leftover a sweep: a run leaves its copy (db/ and four
+   * files) or a batch's folder (its commands, the certificates it added, out/): a leftover holding
+   * more was filled by the database's owner (out/ is theirs). What is read is removed, and the rest
+   * goes at the next sweeps (rvsec17 M2: given up whole, such leftovers stayed for good).
    */
   static final int MAX_LEFTOVER_ENTRIES = 4096;
 
@@ -88,7 +89,14 @@ final class NssLeftovers {
     if (last != null && now - last < STALE.toNanos() || !SWEPT.compareAndSet(last, now)) {
       return List.of();
     }
-    return sweep(made);
+    List<String> removed = new ArrayList<>(sweep(made));
+    Path place = made.toAbsolutePath().getParent();
+    if (place.getParent() != null && place.getFileName().toString().startsWith(PrivateTemp.PREFIX)) {
+      // rvcore17 L1: what builds before PrivateTemp left in the temporary folder itself, with the
+      // same bounds (only the names a run makes, this user's, at most MAX_EXAMINED names looked at)
+      removed.addAll(sweep(place.getParent(), made, MAX_EXAMINED, MAX_LEFTOVER_ENTRIES));
+    }
+    return removed;
   }
 
   /**
@@ -103,8 +111,12 @@ final class NssLeftovers {
   }
 
   static List<String> sweep(Path made, int examined, int entries) {
+    return sweep(made.toAbsolutePath().getParent(), made, examined, entries);
+  }
+
+  /** Sweeps {@code temporary}, with {@code made}'s owner and time as this run's. */
+  static List<String> sweep(Path temporary, Path made, int examined, int entries) {
     List<String> removed = new ArrayList<>();
-    Path temporary = made.toAbsolutePath().getParent();
     try (DirectoryStream<Path> stream = Files.newDirectoryStream(temporary)) {
       if (!(stream instanceof SecureDirectoryStream<Path> folder)) {
         return removed; // no handle-based removal here: nothing is removed by path
@@ -162,12 +174,12 @@ final class NssLeftovers {
         if (!isStale(inner.getFileAttributeView(PosixFileAttributeView.class), ours, before, true)) {
           return false;
         }
-        empty(inner, 0, REMOVE_DEPTH, new int[] {entries});
+        empty(inner, entries);
       }
       temporary.deleteDirectory(name);
       return true;
     } catch (IOException | RuntimeException e) {
-      return false; // gone meanwhile, not ours to empty, or more than a run makes: left
+      return false; // gone meanwhile, not ours to empty, or more than a sweep reads: the rest at the next
     }
   }
 
@@ -188,47 +200,71 @@ final class NssLeftovers {
     }
   }
 
-  /** Deepest folder below a leftover that is removed: a run makes two levels. */
-  private static final int REMOVE_DEPTH = 8;
-
   /**
-   * Removes everything in {@code folder} through handles of the folders (no path is looked up
-   * again), never following a link: the database's owner may write a folder of a run's and swap
-   * a folder there for a link to one of root's while it is emptied.
+   * Removes everything in {@code folder}, this user's (no one else may add names to it), through
+   * handles of the folders (no path is looked up again), never following a link: the database's
+   * owner may write a folder of a run's and swap a folder there for a link to one of root's while
+   * it is emptied. A tree of any depth is removed (rvsec17 M2: the owner planted one 40 folders deep
+   * in the out folder a batch gave them, the removal stopped at 32 and the leftover stayed for good):
+   * each folder's files are removed and its folders moved up into {@code folder} under a name of
+   * hostpki's, so no more than two folders are open at a time and nothing recurses.
    *
-   * @param deepest folders nested deeper are left, and the removal fails
+   * @param most the names met in all (moved folders again) before it gives up, an IOException:
+   *     a folder holding more is left, and no run reads more than that many names of it
    */
-  static void empty(SecureDirectoryStream<Path> folder, int depth, int deepest) throws IOException {
-    empty(folder, depth, deepest, new int[] {Integer.MAX_VALUE});
+  static void empty(SecureDirectoryStream<Path> folder, long most) throws IOException {
+    long left = most;
+    long moved = 0;
+    Path here = Path.of(".");
+    boolean more = true;
+    while (more) {
+      more = false;
+      // A new handle of the folder each pass: a stream's names can be read only once
+      try (SecureDirectoryStream<Path> pass = folder.newDirectoryStream(here, LinkOption.NOFOLLOW_LINKS)) {
+        for (Path entry : pass) {
+          if (--left < 0) {
+            throw new IOException("more names than a run leaves in its folder");
+          }
+          more = true;
+          Path name = entry.getFileName();
+          if (!isFolder(pass, name)) {
+            pass.deleteFile(name);
+            continue;
+          }
+          try (SecureDirectoryStream<Path> inner = pass.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
+            for (Path below : inner) {
+              if (--left < 0) {
+                throw new IOException("more names than a run leaves in its folder");
+              }
+              Path belowName = below.getFileName();
+              if (isFolder(inner, belowName)) {
+                Path up;
+                do {
+                  up = Path.of(".hostpki-removed-" + moved++);
+                } while (exists(pass, up));
+                inner.move(belowName, pass, up);
+              } else {
+                inner.deleteFile(belowName);
+              }
+            }
+          }
+          pass.deleteDirectory(name);
+        }
+      }
+    }
   }
 
-  /**
-   * {@link #empty(SecureDirectoryStream, int, int)}, giving up (an IOException) once more than
-   * {@code left[0]} names are met in all: a folder holding more is left before any of it is
-   * removed, and no run reads more than that many names of it.
-   */
-  static void empty(SecureDirectoryStream<Path> folder, int depth, int deepest, int[] left) throws IOException {
-    List<Path> names = new ArrayList<>();
-    for (Path entry : folder) {
-      if (--left[0] < 0) {
-        throw new IOException("more names than a run leaves in its folder");
-      }
-      names.add(entry.getFileName());
-    }
-    for (Path name : names) {
-      boolean isFolder = folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
-          .readAttributes().isDirectory();
-      if (isFolder) {
-        if (depth >= deepest) {
-          throw new IOException("folders nested deeper than " + deepest + " were left in a run's folder");
-        }
-        try (SecureDirectoryStream<Path> inner = folder.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS)) {
-          empty(inner, depth + 1, deepest, left);
-        }
-        folder.deleteDirectory(name);
-      } else {
-        folder.deleteFile(name);
-      }
+  private static boolean isFolder(SecureDirectoryStream<Path> folder, Path name) throws IOException {
+    return folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .readAttributes().isDirectory();
+  }
+
+  private static boolean exists(SecureDirectoryStream<Path> folder, Path name) throws IOException {
+    try {
+      folder.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+      return true;
+    } catch (java.nio.file.NoSuchFileException e) {
+      return false;
     }
   }
 }

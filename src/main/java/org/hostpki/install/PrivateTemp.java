@@ -57,13 +57,22 @@ final class PrivateTemp {
     Path own = temporary.resolve(PREFIX + uid.getAsInt());
     try {
       Files.createDirectory(own, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-      Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx--x--x"));
+      passable(own);
       return new Place(own, null);
     } catch (FileAlreadyExistsException e) {
       return existing(own, uid.getAsInt());
     } catch (IOException | RuntimeException e) {
       return new Place(temporary, "it cannot be made: " + TerminalText.escape(Objects.toString(e.getMessage(), e.toString())));
     }
+  }
+
+  /**
+   * Mode 0711 on the folder itself, never through a link (rvcore17 L4: in a temporary folder
+   * without the sticky bit, another user may swap the name for a link between mkdir and chmod).
+   */
+  static void passable(Path own) throws IOException {
+    Files.getFileAttributeView(own, java.nio.file.attribute.PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+        .setPermissions(PosixFilePermissions.fromString("rwx--x--x"));
   }
 
   private static Place existing(Path own, int uid) {
@@ -83,7 +92,7 @@ final class PrivateTemp {
       } else {
         if ((mode & 011) != 011) {
           // certutil, run as a database's owner, passes through it
-          Files.setPosixFilePermissions(own, PosixFilePermissions.fromString("rwx--x--x"));
+          passable(own);
         }
         return new Place(own, null);
       }

@@ -50,8 +50,8 @@ final class SqliteHeader {
    * database before its change, which a rollback puts back). A file shorter than a header is
    * copied whole (SQLite takes an empty one as an empty database).
    *
-   * @throws Unreadable when the file is no SQLite database, or its header gives no valid size
-   *     (only a SQLite before 3.7.0, of 2010, wrote one so: NSS's databases are younger)
+   * @throws Unreadable when the file is no SQLite database, or its page size is none SQLite uses
+   *     (SQLite refuses it too); a page count it would not trust gives the file's size, as in SQLite
    */
   static long databaseBytes(Path database, long least) throws IOException, Unreadable {
     try (FileChannel in = InputFiles.openRegular(database, false)) {
@@ -64,10 +64,15 @@ final class SqliteHeader {
         throw new Unreadable("is no SQLite database (it does not start with \"SQLite format 3\")");
       }
       long pageSize = pageSize(header.getShort(16) & 0xffff);
+      if (pageSize == 0) {
+        throw new Unreadable("has a damaged header (its page size is not one SQLite uses)");
+      }
       long pages = header.getInt(28) & 0xffffffffL;
-      // The page count is valid only when written with the change counter (bytes 24-27 and 92-95)
-      if (pageSize == 0 || pages == 0 || header.getInt(24) != header.getInt(92)) {
-        throw new Unreadable("has a damaged header (its page size or page count is not valid)");
+      // The page count is valid only when written with the change counter (bytes 24-27 and 92-95);
+      // otherwise SQLite takes the size from the file's length, and so does the copy (rvcore17 L2:
+      // such a header was refused though SQLite opens the database)
+      if (pages == 0 || header.getInt(24) != header.getInt(92)) {
+        return size;
       }
       return Math.min(size, Math.max(pages * pageSize, least));
     }

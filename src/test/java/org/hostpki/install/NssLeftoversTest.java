@@ -89,11 +89,12 @@ class NssLeftoversTest {
 
   /**
    * rvsec16: a leftover whose out/ the database's owner filled (300,000 files, or folders deeper
-   * than a run makes) was read whole at every run and never removed. One holding more names than
-   * a run leaves is given up before any of it is removed; the next sweep is one a process.
+   * than a run makes) was read whole at every run and never removed. A sweep reads at most so many
+   * names of one and removes those (rvsec17 M2: given up whole, such leftovers stayed for good and
+   * piled up): what is left goes at the next sweeps.
    */
   @Test
-  void givesUpALeftoverHoldingMoreThanARunLeaves() throws IOException {
+  void removesALeftoverHoldingMoreThanARunLeavesOverSeveralSweeps() throws IOException {
     Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
     Instant old = Files.getLastModifiedTime(made).toInstant().minus(Duration.ofDays(2));
     Path filled = leftover("hostpki-nss200", old);
@@ -106,9 +107,47 @@ class NssLeftoversTest {
     assertThat(NssLeftovers.sweep(made, NssLeftovers.MAX_EXAMINED, 8)).containsExactly("hostpki-nss300");
 
     assertThat(plain).doesNotExist();
-    assertThat(filled.resolve("db")).isDirectoryContaining(path -> path.endsWith("f19"));
-    assertThat(filled.resolve("db").resolve("key4.db")).exists();
+    try (java.util.stream.Stream<Path> names = Files.list(filled.resolve("db"))) {
+      assertThat(names.count()).isEqualTo(22 - 7);
+    }
+    for (int sweep = 0; sweep < 2; sweep++) {
+      assertThat(NssLeftovers.sweep(made, NssLeftovers.MAX_EXAMINED, 8)).isEmpty();
+    }
+    assertThat(NssLeftovers.sweep(made, NssLeftovers.MAX_EXAMINED, 8)).containsExactly("hostpki-nss200");
+    assertThat(filled).doesNotExist();
+  }
 
+  /**
+   * rvsec17 M2: the database's owner planted a tree 40 folders deep in a batch's out folder (theirs
+   * while certutil runs): the run's removal stopped at 32 levels and the sweep at 8, so the
+   * leftover stayed for good. A tree of any depth is removed now, a link in it never followed.
+   */
+  @Test
+  void removesATreeOfAnyDepthNeverFollowingALink() throws IOException {
+    Path made = Files.createDirectory(tmp.resolve("hostpki-nss100"));
+    Instant old = Files.getLastModifiedTime(made).toInstant().minus(Duration.ofDays(2));
+    Path deep = leftover("hostpki-nss200", old);
+    Path victim = Files.writeString(Files.createDirectory(elsewhere.resolve("root-only")).resolve("keep"), "keep");
+    Path at = deep.resolve("out");
+    for (int i = 0; i < 40; i++) {
+      at = Files.createDirectory(at).resolve("d");
+    }
+    Files.createDirectories(at);
+    Files.writeString(at.resolve("f"), "x");
+    Files.createSymbolicLink(at.resolve("link"), victim.getParent());
+    Files.setLastModifiedTime(deep, FileTime.from(old));
+
+    assertThat(NssLeftovers.sweep(made)).containsExactly("hostpki-nss200");
+
+    assertThat(deep).doesNotExist();
+    assertThat(victim).hasContent("keep");
+
+    Path again = Files.createDirectories(tmp.resolve("again").resolve("a" + "/b".repeat(60)));
+    Files.writeString(again.resolve("f"), "x");
+    try (java.nio.file.DirectoryStream<Path> stream = Files.newDirectoryStream(tmp.resolve("again"))) {
+      NssLeftovers.empty((java.nio.file.SecureDirectoryStream<Path>) stream, Long.MAX_VALUE);
+    }
+    assertThat(tmp.resolve("again")).isEmptyDirectory();
   }
 
   /**
@@ -130,6 +169,28 @@ class NssLeftoversTest {
     } finally {
       NssLeftovers.SWEPT.set(null); // the next sweep of this process is due again
     }
+  }
+
+  /**
+   * rvcore17 L1: what builds before the private folder left in the temporary folder itself was
+   * never swept again once runs made their folders in hostpki-UID. The daily sweep looks there too.
+   */
+  @Test
+  void theDailySweepAlsoTakesOlderBuildsLeftoversInTheTemporaryFolderItself() throws IOException {
+    Path own = Files.createDirectory(tmp.resolve(PrivateTemp.PREFIX + "0"));
+    Path made = Files.createDirectory(own.resolve("hostpki-nss100"));
+    Instant old = Files.getLastModifiedTime(made).toInstant().minus(Duration.ofDays(2));
+    Path older = leftover("hostpki-nss200", old);
+    Path tool = file("hostpki-tool3.out", old);
+    long now = System.nanoTime() + Duration.ofDays(9).toNanos(); // after any other test's sweep
+    try {
+      assertThat(NssLeftovers.sweepDaily(made, now)).containsExactlyInAnyOrder("hostpki-nss200", "hostpki-tool3.out");
+    } finally {
+      NssLeftovers.SWEPT.set(null);
+    }
+    assertThat(older).doesNotExist();
+    assertThat(tool).doesNotExist();
+    assertThat(made).isDirectory();
   }
 
   /**

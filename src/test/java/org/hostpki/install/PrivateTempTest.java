@@ -46,6 +46,21 @@ class PrivateTempTest {
     assertThat(elsewhere).isEmptyDirectory();
   }
 
+  /**
+   * rvcore17 L4: the folder's mode was set through its name, which another user may swap for a
+   * link between mkdir and chmod where the temporary folder has no sticky bit: a link's target
+   * keeps its mode now.
+   */
+  @Test
+  void theModeIsNeverSetThroughALink() throws IOException {
+    Files.setPosixFilePermissions(elsewhere, PosixFilePermissions.fromString("rwx------"));
+    Path link = Files.createSymbolicLink(own(), elsewhere);
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> PrivateTemp.passable(link)).isInstanceOf(IOException.class);
+
+    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(elsewhere))).isEqualTo("rwx------");
+  }
+
   @Test
   void aFolderOthersMayWriteIsNotUsed() throws IOException {
     Files.createDirectory(own());
