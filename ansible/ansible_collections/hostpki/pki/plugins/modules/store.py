@@ -72,7 +72,8 @@ options:
         result of the task, a failure before C(hostpki) runs included.
       - Each run writes it to a new temporary file, named after the task (its playbook file and
         name, or line; the second task of one name in one file also by its number, C(#2)) and the
-        inventory host it runs for, which the
+        inventory host it runs for (its name; a name with other letters than A-Z, a-z, 0-9, C(.),
+        C(_), C(:), C(-), or longer than 32, as its safe letters and a digest of it), which the
         collection's action plugin passes as the internal option C(_task) (not for playbooks), so the store's record of the file that last wrote it names a file that is
         gone. The plan's warning that another desired-state file wrote the store last
         (C(other-desired-state)) is left out when that file was this task's inline desired state
@@ -647,8 +648,28 @@ def task_key(task):
         name = "%s #%d" % (name, task["occurrence"])
     label = TASK_LABEL_UNSAFE.sub("_", "%s:%s" % (os.path.basename(str(task["file"])), name))[:48]
     key = hashlib.sha256(("%s\0%s" % (task["file"], name)).encode("utf-8", "surrogatepass")).hexdigest()[:10]
-    host = TASK_LABEL_UNSAFE.sub("_", str(task.get("host") or ""))[:32] or None
-    return label, key, host
+    return label, key, host_label(str(task.get("host") or ""))
+
+
+def host_label(name):
+    """An inventory host's name as the inline desired state's file name carries it (None without
+    one): the name itself when it is safe letters only and at most 32 of them, else its safe letters
+    (cut to 32) and + and a digest of the whole name, so that names the cut or the _ make alike
+    (a/b and a_b, two long names that start alike) stay two hosts."""
+    if not name:
+        return None
+    safe = TASK_LABEL_UNSAFE.sub("_", name)
+    if safe == name and len(name) <= 32:
+        return name
+    return "%s+%s" % (safe[:32], hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:8])
+
+
+def same_host(recorded, mine):
+    """Whether the host label in a file's name is this run's host: a file a module before host_label
+    wrote has the safe letters without + and digest, which then stand for the name."""
+    if recorded is None or mine is None or recorded == mine:
+        return True
+    return "+" not in recorded and mine.split("+", 1)[0] == recorded
 
 
 def write_desired(desired, directory, task=None):
@@ -818,7 +839,7 @@ def inline_writer(plan, task):
         if task is None or key is None:
             continue
         if key == task[1]:
-            if host is None or task[2] is None or host == task[2]:
+            if same_host(host, task[2]):
                 continue
             # One task, two inventory hosts that are one machine (connection local, one address under
             # two names): each run of the play writes the store twice, each reporting changed.

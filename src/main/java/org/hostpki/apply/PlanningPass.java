@@ -151,7 +151,7 @@ final class PlanningPass {
     List<PendingHook> pending = new ArrayList<>(planned.pendingHooks());
     pending.addAll(arising);
     Plan plan = JavaPasswordWarning.added(password, planned.withRecords(pending, planned.hold()));
-    plan = TrustCriticalExtensions.added(plan, trust);
+    plan = TrustCriticalExtensions.added(plan, trust, desired.trust().filters(), now);
     // Only the chain that serves: while the internal fallback serves, external-chain.crt is kept
     // for later and its root's trust is nothing clients meet now (rvcore16 L1).
     plan = ExternalChainRoots.checked(

@@ -52,10 +52,14 @@ public final class Certificate {
   private volatile X509CertificateHolder parsed;
   private volatile CertificateFacts facts; // a pure function of der, computed once when asked
   private volatile Fingerprint fingerprint; // likewise: a large trust store asks many times
+  // Read while parsed, as the DER is parsed once only: every plan asks for each trusted
+  // certificate. The shared empty list for nearly every certificate (no object of its own).
+  private final List<String> criticalExtensionsOpensslRefuses;
 
   private Certificate(byte[] der, X509CertificateHolder holder) {
     this.der = der;
     this.parsed = holder;
+    this.criticalExtensionsOpensslRefuses = criticalExtensionsOpensslRefuses(holder.getExtensions());
   }
 
   /** Reads one DER certificate; the bytes must be exactly one certificate. */
@@ -228,14 +232,23 @@ public final class Certificate {
    * (curl, nginx, HAProxy, Python) refuses every chain through such a certificate.
    */
   public List<String> criticalExtensionsOpensslRefuses() {
-    Extensions extensions = holder().getExtensions();
+    return criticalExtensionsOpensslRefuses;
+  }
+
+  private static List<String> criticalExtensionsOpensslRefuses(Extensions extensions) {
     if (extensions == null) {
       return List.of();
     }
-    return Arrays.stream(extensions.getCriticalExtensionOIDs())
-        .filter(oid -> !OPENSSL_KNOWS.contains(oid))
-        .map(org.bouncycastle.asn1.ASN1ObjectIdentifier::getId)
-        .toList();
+    List<String> unknown = null;
+    for (org.bouncycastle.asn1.ASN1ObjectIdentifier oid : extensions.getCriticalExtensionOIDs()) {
+      if (!OPENSSL_KNOWS.contains(oid)) {
+        if (unknown == null) {
+          unknown = new ArrayList<>();
+        }
+        unknown.add(oid.getId());
+      }
+    }
+    return unknown == null ? List.of() : List.copyOf(unknown);
   }
 
   /**

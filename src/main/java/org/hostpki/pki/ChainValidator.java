@@ -217,6 +217,17 @@ public final class ChainValidator {
               + f.signatureAlgorithm()
               + "; SHA-1 and MD5 signatures are broken and refused: ask the CA to sign with SHA-256");
     }
+    List<String> unknown = c.criticalExtensionsOpensslRefuses();
+    if (!root && !unknown.isEmpty()) {
+      // As trust-critical-extension warns of a trusted one (rvsec17 L5): served, every OpenSSL client
+      // refuses the chain. Refused like a SHA-1 signature: the chain serving now stays. A root is
+      // the clients' own copy's matter (their trust store), as for SHA-1.
+      problems.add(
+          name + " has " + (unknown.size() == 1 ? "an extension" : "extensions")
+              + " marked critical that OpenSSL does not know (" + String.join(", ", unknown)
+              + "): OpenSSL clients (curl, nginx, HAProxy, Python) refuse the served chain"
+              + " ('unhandled critical extension'): ask the CA for a certificate without it");
+    }
     Optional<KeySpec> spec = f.publicKey().spec();
     if (spec.isPresent() && spec.get() instanceof KeySpec.Rsa rsa && rsa.size() < MINIMUM_RSA_BITS) {
       problems.add(

@@ -269,6 +269,33 @@ class InspectCommandTest {
     assertThat(json("leaf.pem").get("crl").isNull()).isTrue();
   }
 
+  /**
+   * A negative serial (RFC 5280 forbids them; hostile and old certificates have them) is printed
+   * with its minus sign as openssl x509 -serial prints it, and the JSON with it still matches the
+   * schema: its pattern allowed upper-case hex only, so a validating consumer refused the document.
+   */
+  @Test
+  void testNegativeSerial_isShownAsOpensslPrintsItAndMatchesTheSchema() throws Exception {
+    openssl("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", "negative.key",
+        "-out", "negative.pem", "-subj", "/CN=negative.test", "-set_serial", "-12345", "-days", "30");
+    Certificate caCertificate = Pem.readCertificates(Files.readAllBytes(ca.certificate())).get(0);
+    Instant issued = clock.instant().minus(Duration.ofHours(1));
+    RevocationList crl = RevocationList.issue(
+        caCertificate, KeyMaterial.fromPem(Files.readAllBytes(ca.key())), BigInteger.ONE, issued,
+        issued.plus(Duration.ofDays(7)),
+        List.of(new RevokedCertificate(BigInteger.valueOf(-12345), issued, RevocationReason.KEY_COMPROMISE)),
+        new SecureRandom());
+    Files.writeString(dir.resolve("negative.crl"), crl.pem());
+
+    String opensslSerial = Commands.run(dir, "openssl", "x509", "-in", "negative.pem", "-noout", "-serial").strip();
+
+    assertThat(opensslSerial).isEqualTo("serial=-3039");
+    assertThat(inspect("negative.pem").out()).contains("serial -3039, not before");
+    assertThat(json("negative.pem").get("certificates").get(0).get("serial").asString()).isEqualTo("-3039");
+    assertThat(inspect("negative.crl").out()).contains("serial -3039 revoked ");
+    assertThat(json("negative.crl").get("revoked").get(0).get("serial").asString()).isEqualTo("-3039");
+  }
+
   @Test
   void testPkcs12_opensWithThePasswordFromTheEnvironmentOrAFile() {
     JsonNode fromEnv = json("leaf.p12", "--password-env", "P12_PASSWORD");

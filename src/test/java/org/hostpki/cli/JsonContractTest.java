@@ -178,6 +178,27 @@ class JsonContractTest {
   }
 
   /**
+   * A trusted certificate with a negative serial (a hostile or old CA's -12345) is listed by
+   * status as openssl x509 -serial prints it, -3039, and the document matches status.schema.json:
+   * the serial's pattern allowed upper-case hex only.
+   */
+  @Test
+  void testStatus_ofATrustedCertificateWithANegativeSerialMatchesTheSchema() throws Exception {
+    Certificate negative = org.hostpki.testkit.CertificateBuilder.certificate("Negative Serial CA")
+        .selfSigned(org.hostpki.testkit.TestKeys.ec())
+        .ca(null)
+        .serial(-12345)
+        .validity(T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(300)))
+        .build();
+    Files.writeString(dir.resolve("trusted/ldap.pem"), negative.pem());
+    json(0, "apply.schema.json", "apply", "-f", "host.yaml");
+
+    JsonNode status = json(0, "status.schema.json", "status", "-f", "host.yaml");
+
+    assertThat(status.get("trusted").get(0).get("serial").asString()).isEqualTo("-3039");
+  }
+
+  /**
    * rvcore13 7: apply --output json planned the store a second time for its status (the host
    * observed again, every input and the whole store read again). Its status is built from the
    * apply's own result now: the host is observed as often as by a text apply, and the status is

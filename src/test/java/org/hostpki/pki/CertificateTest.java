@@ -43,6 +43,28 @@ class CertificateTest {
     assertThat(read.facts()).isEqualTo(ca.facts());
   }
 
+  /**
+   * rvcore17 L3: the list was worked out from the DER anew on every call, after the facts had
+   * dropped the parsed form: every plan parsed each trusted certificate a second time (100,000 of
+   * them on a large trust store). It is read once, when the DER is parsed.
+   */
+  @Test
+  void testCriticalExtensionsOpensslRefuses_areReadOnceWhenParsed() throws Exception {
+    Instant now = Instant.now();
+    Certificate odd = Certificate.fromDer(
+        CertificateBuilder.certificate("Odd Root").selfSigned(TestKeys.ec()).ca(null).criticalExtension("1.2.3.4.5")
+            .validity(now, now.plus(Duration.ofDays(1))).build().der());
+    Certificate plain = Certificate.fromDer(TestPki.ca(TestKeys.P256).der());
+
+    odd.facts(); // the parsed form is dropped here
+    plain.facts();
+
+    assertThat(odd.criticalExtensionsOpensslRefuses()).containsExactly("1.2.3.4.5")
+        .isSameAs(odd.criticalExtensionsOpensslRefuses());
+    assertThat(plain.criticalExtensionsOpensslRefuses()).isEmpty();
+    assertThat(plain.criticalExtensionsOpensslRefuses()).as("the shared empty list").isSameAs(java.util.List.of());
+  }
+
   @Test
   void testDer_returnsACopy() {
     Certificate ca = TestPki.ca(TestKeys.P256);

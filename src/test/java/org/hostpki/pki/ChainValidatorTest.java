@@ -547,6 +547,39 @@ class ChainValidatorTest {
             "certificate 1 of 2 (CN=portal.example.com) is not valid before 2026-02-01 00:00 UTC");
   }
 
+  /**
+   * rvsec17 L5: an imported chain's leaf or intermediate with an extension marked critical that
+   * OpenSSL does not know was accepted and served, and every OpenSSL client refused it ("error 34:
+   * unhandled critical extension"); trust-critical-extension warned only of trusted certificates.
+   * Refused like a SHA-1 signature, and like it not for the root.
+   */
+  @Test
+  void testCheck_aCriticalExtensionOpensslDoesNotKnowIsRefusedBelowTheRoot() {
+    Certificate oddLeaf = CA.leaf(SERVER_KEY.publicKey(), DNS, IPS).validity(START, END).criticalExtension("1.2.3.4.5").build();
+    Certificate oddIntermediate = intermediate().criticalExtension("1.2.3.4.6").build();
+    KeyMaterial rootKey = TestKeys.key(TestKeys.P256, "odd-root");
+    Certificate oddRoot =
+        CertificateBuilder.certificate("Odd Root").selfSigned(rootKey).ca(null).criticalExtension("1.2.3.4.7")
+            .validity(START, END).build();
+    Certificate underOddRoot = CertificateBuilder.certificate("Under Odd Root").key(CA.intermediateKey())
+        .issuedBy(oddRoot, rootKey).ca(0).validity(START, END).build();
+    Certificate leafUnderOddRoot = leafSignedBy(underOddRoot, CA.intermediateKey());
+
+    assertThat(check(oddLeaf, CA.intermediate()).problems())
+        .singleElement()
+        .asString()
+        .isEqualTo(
+            "certificate 1 of 2 (CN=portal.example.com) has an extension marked critical that OpenSSL does not know"
+                + " (1.2.3.4.5): OpenSSL clients (curl, nginx, HAProxy, Python) refuse the served chain"
+                + " ('unhandled critical extension'): ask the CA for a certificate without it");
+    assertThat(check(leaf(), oddIntermediate, CA.root()).problems())
+        .singleElement()
+        .asString()
+        .startsWith("certificate 2 of 3 (CN=" + TestCa.INTERMEDIATE_NAME)
+        .contains("(1.2.3.4.6)");
+    assertThat(check(leafUnderOddRoot, underOddRoot, oddRoot).problems()).isEmpty();
+  }
+
   @Test
   void testCheck_sha1SignatureIsRefused() {
     Certificate sha1 =
