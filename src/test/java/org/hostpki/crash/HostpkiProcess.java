@@ -55,7 +55,6 @@ final class HostpkiProcess {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     // As bin/hostpki starts it: a short run.
     command.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xshare:auto"));
-    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")); // the tests' own (rvcore17 M2)
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder =

@@ -25,7 +25,6 @@ public final class Jvm {
     List<String> command = new ArrayList<>();
     command.add(java());
     command.addAll(SHORT_RUN);
-    command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir")); // the tests' own (rvcore17 M2)
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName()));
     command.addAll(List.of(args));
     return command;
