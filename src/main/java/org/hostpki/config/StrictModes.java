@@ -27,6 +27,7 @@ import org.hostpki.model.AcmeSpec;
 import org.hostpki.model.CrlSource;
 import org.hostpki.model.DesiredState;
 import org.hostpki.model.InstallSpec;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.TerminalText;
 import org.hostpki.model.TrustSpec;
 import org.hostpki.model.TrustedCertificateSource;
@@ -313,7 +314,7 @@ public final class StrictModes {
       return Optional.of(
           what + ", but " + name + " is owned by " + owner + ", not by " + userName
               + (userName.equals(ROOT) ? "" : " or root") + ": " + owner + " could " + harm
-              + ". Fix it: chown " + userName + " " + path
+              + ". Fix it: " + ShellCommand.of("chown", userName, path)
               + (folder && !itself ? " (or move " + moved.getFileName() + " to a folder of " + userName + "'s)" : ""));
     }
     Set<PosixFilePermission> mode = a.permissions();
@@ -339,7 +340,7 @@ public final class StrictModes {
               + " can " + (folder && itself
                   ? "add files to it" + (sticky(path) ? " (the sticky bit does not stop that)" : "")
                   : folder ? "put another file in its place" : "change it")
-              + " and " + harm + ". Fix it: chmod go-w " + path);
+              + " and " + harm + ". Fix it: " + ShellCommand.of("chmod", "go-w", path));
     }
     return Optional.empty();
   }

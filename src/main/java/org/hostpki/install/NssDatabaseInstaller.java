@@ -28,6 +28,7 @@ import org.hostpki.model.Fingerprint;
 import org.hostpki.model.InstallEntryNames;
 import org.hostpki.model.InstallObservation;
 import org.hostpki.model.InstallTarget;
+import org.hostpki.model.ShellCommand;
 import org.hostpki.model.TerminalText;
 import org.hostpki.pki.Certificate;
 import org.hostpki.pki.InvalidMaterialException;
@@ -942,7 +943,7 @@ public final class NssDatabaseInstaller implements TrustInstaller {
       others.put(folderUid, new int[] {folderUid, (Integer) folder.get("gid")});
       theirs.computeIfAbsent(folderUid, u -> new ArrayList<>()).add(ownerName(directory) + ": the folder");
     } else if (((Integer) folder.get("mode") & FileModes.OTHERS_MAY_WRITE) != 0) {
-      throw notRootsAlone(directory, "may be written by " + writers(directory, (Integer) folder.get("mode")), "chmod go-w " + directory);
+      throw notRootsAlone(directory, "may be written by " + writers(directory, (Integer) folder.get("mode")), ShellCommand.of("chmod", "go-w", directory));
     }
     for (String name : DATABASE_FILES) {
       Path file = directory.resolve(name);
@@ -962,9 +963,9 @@ public final class NssDatabaseInstaller implements TrustInstaller {
             "replace it with a regular file of root's");
       } else if (folderUid == 0 && (Integer) a.get("nlink") != 1) {
         throw notRootsAlone(file, "has " + a.get("nlink") + " hard links (another name may be someone else's to change)",
-            "cp " + file + " " + file + ".new && mv " + file + ".new " + file);
+            ShellCommand.of("cp", file, file + ".new") + " && " + ShellCommand.of("mv", file + ".new", file));
       } else if (folderUid == 0 && (mode & FileModes.OTHERS_MAY_WRITE) != 0) {
-        throw notRootsAlone(file, "may be written by " + writers(file, mode), "chmod go-w " + file);
+        throw notRootsAlone(file, "may be written by " + writers(file, mode), ShellCommand.of("chmod", "go-w", file));
       }
     }
     if (others.size() > 1) {

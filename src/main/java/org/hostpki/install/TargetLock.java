@@ -246,7 +246,8 @@ final class TargetLock implements AutoCloseable {
     } catch (IOException e) {
       return "cannot make " + file + " (it keeps two hostpki runs installing into this target apart): " + user
           + " may not write in " + file.getParent() + ". Nothing was changed. Run as a user who may change the"
-          + " target, or make the file for this one (touch " + file + "; chown " + user + " " + file + ")";
+          + " target, or make the file for this one (" + ShellCommand.of("touch", file) + "; "
+          + ShellCommand.of("chown", user, file) + ")";
     }
     return "cannot lock " + file + " (it keeps two hostpki runs installing into this target apart): it belongs"
         + " to " + TerminalText.escape(owner) + " and " + user

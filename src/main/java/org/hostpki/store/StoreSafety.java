@@ -17,6 +17,7 @@ import org.hostpki.model.AccessSpec;
 import org.hostpki.model.FileAccess;
 import org.hostpki.model.FileKind;
 import org.hostpki.model.HostpkiException;
+import org.hostpki.model.ShellCommand;
 
 /**
  * The ownership and permission rules a store must meet before hostpki trusts what it reads or
@@ -260,7 +261,7 @@ final class StoreSafety {
       throw new HostpkiException(
           what + " has mode " + FileModes.octal(mode)
               + ": group or others can write it, and so plant links and keys there. Fix it: "
-              + "chmod go-w " + directory);
+              + ShellCommand.of("chmod", "go-w", directory));
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
 import org.hostpki.files.GroupMembers;
 import org.hostpki.model.DesiredState;
+import org.hostpki.model.ShellWord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -289,7 +290,7 @@ class StrictModesTest {
       assertThat(modes.problems(desired)).singleElement().isEqualTo(
           "trust directory " + trusted + " decides what is trusted, but its file " + file + " has mode 0664:"
               + " whoever its ACL names (ls -l marks an ACL with '+') can change it and have hostpki trust"
-              + " their CA. Fix it: chmod go-w " + file);
+              + " their CA. Fix it: chmod go-w " + ShellWord.of(file.toString()));
       Files.delete(file);
     }
     assertThat(modes.problems(desired)).isEmpty();
