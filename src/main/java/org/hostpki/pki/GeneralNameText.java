@@ -19,14 +19,15 @@ final class GeneralNameText {
    * An IA5String's text. IA5 is ASCII; a byte above 0x7F (a hostile or broken certificate) is shown
    * as {@code \XX}, upper-case hex, as a subject shows the bytes of a character it escapes ({@code
    * \E2\80\AE}), not read as Latin-1 (which printed {@code Ã¢\x80®}); a backslash is then doubled,
-   * so that {@code \E2} written in the value stays told apart. Pure ASCII is returned as it is.
+   * so that {@code \E2} written in the value stays told apart (in pure ASCII too: rvfinal17).
+   * ASCII without a backslash is returned as it is.
    * Controls are left to the terminal's escaping.
    */
   static String ia5(ASN1Encodable value) {
     byte[] bytes = ASN1IA5String.getInstance(value).getOctets();
     boolean ascii = true;
     for (byte b : bytes) {
-      ascii &= b >= 0;
+      ascii &= b >= 0 && b != '\\';
     }
     if (ascii) {
       return new String(bytes, java.nio.charset.StandardCharsets.US_ASCII);
