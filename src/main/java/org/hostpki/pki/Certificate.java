@@ -12,6 +12,7 @@ import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import org.bouncycastle.asn1.ASN1Encodable;
 import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1OctetString;
@@ -208,8 +209,8 @@ public final class Certificate {
    * critical, makes it refuse every chain through the certificate (error 34, "unhandled critical
    * extension"), a trust anchor's too.
    */
-  private static final java.util.Set<org.bouncycastle.asn1.ASN1ObjectIdentifier> OPENSSL_KNOWS =
-      java.util.Set.of(
+  private static final Set<ASN1ObjectIdentifier> OPENSSL_KNOWS =
+      Set.of(
           Extension.keyUsage,
           Extension.subjectAlternativeName,
           Extension.basicConstraints,
@@ -221,11 +222,11 @@ public final class Certificate {
           Extension.inhibitAnyPolicy,
           // OpenSSL 3.0 added these two to the list; tried with openssl 3.0.19's verify.
           Extension.cRLDistributionPoints,
-          new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.48.1.5"), // OCSP noCheck
-          new org.bouncycastle.asn1.ASN1ObjectIdentifier("2.16.840.1.113730.1.1"), // Netscape cert type
-          new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.7"), // RFC 3779 IP blocks
-          new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.8"), // RFC 3779 AS ids
-          new org.bouncycastle.asn1.ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.14")); // proxyCertInfo
+          new ASN1ObjectIdentifier("1.3.6.1.5.5.7.48.1.5"), // OCSP noCheck
+          new ASN1ObjectIdentifier("2.16.840.1.113730.1.1"), // Netscape cert type
+          new ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.7"), // RFC 3779 IP blocks
+          new ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.8"), // RFC 3779 AS ids
+          new ASN1ObjectIdentifier("1.3.6.1.5.5.7.1.14")); // proxyCertInfo
 
   /**
    * The dotted OIDs of the extensions marked critical that OpenSSL does not know: OpenSSL
@@ -240,7 +241,7 @@ public final class Certificate {
       return List.of();
     }
     List<String> unknown = null;
-    for (org.bouncycastle.asn1.ASN1ObjectIdentifier oid : extensions.getCriticalExtensionOIDs()) {
+    for (ASN1ObjectIdentifier oid : extensions.getCriticalExtensionOIDs()) {
       if (!OPENSSL_KNOWS.contains(oid)) {
         if (unknown == null) {
           unknown = new ArrayList<>();

@@ -48,7 +48,7 @@ final class SameKeyCertificates {
       IssuedCertificate revoking, List<RevokedCertificate> revoked, Instant now, SecureRandom random) {
     Fingerprint key = revoking.certificate().publicKey().keyFingerprint();
     Set<BigInteger> ended = revoked.stream().map(RevokedCertificate::serial).collect(Collectors.toSet());
-    Set<String> endedElsewhere = endedByOtherCas(store, snapshot, random);
+    Set<String> endedByCaKey = endedByAnyCa(store, snapshot, random);
     Optional<Certificate> next =
         snapshot.file(StoreLayout.CA_NEXT_CERT).flatMap(RevokedElsewhere::firstCertificate);
     List<String> out = new ArrayList<>();
@@ -56,7 +56,7 @@ final class SameKeyCertificates {
       if (other.serial().equals(revoking.serial())
           || ended.contains(other.facts().serialNumber())
           || other.facts().authorityKeyId()
-              .map(id -> endedElsewhere.contains(entryKey(id, other.facts().serialNumber())))
+              .map(id -> endedByCaKey.contains(entryKey(id, other.facts().serialNumber())))
               .orElse(false)
           || !now.isBefore(other.facts().notAfter())
           || !other.certificate().publicKey().keyFingerprint().equals(key)) {
@@ -83,11 +83,11 @@ final class SameKeyCertificates {
   }
 
   /**
-   * {@code caKeyId serial} of what other CAs of the store revoked: the previous CA's last CRL and
-   * the store's record. An unreadable record hides nothing it would list: the note is then named
-   * as before.
+   * {@code caKeyId serial} of what the store's CAs revoked: the previous CA's last CRL and the
+   * store's record (this CA's entries too; its undone ones are not entries). An unreadable record
+   * hides nothing it would list: the note is then named as before.
    */
-  private static Set<String> endedByOtherCas(CaStore store, StoreSnapshot snapshot, SecureRandom random) {
+  private static Set<String> endedByAnyCa(CaStore store, StoreSnapshot snapshot, SecureRandom random) {
     Set<String> ended = new HashSet<>();
     snapshot.file(StoreLayout.CA_PREVIOUS_CRL).flatMap(RevokedElsewhere::crlOf).ifPresent(crl ->
         crl.facts().authorityKeyId().ifPresent(id ->
